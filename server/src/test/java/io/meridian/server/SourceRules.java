@@ -33,6 +33,9 @@ final class SourceRules {
             "ForkJoinPool", "new Timer\\b", "\\b(supplyAsync|runAsync|orTimeout|completeOnTimeout|delayedExecutor)\\b",
             "Math\\.random\\b", "new Random\\b", "ThreadLocalRandom", "SecureRandom"));
 
+    private static final Pattern LMDB_IMPORT = Pattern.compile("^import org\\.lmdbjava\\.", Pattern.MULTILINE);
+    private static final Pattern RATIS_IMPORT = Pattern.compile("^import org\\.apache\\.ratis\\.", Pattern.MULTILINE);
+
     private static final Pattern COMMENTS = Pattern.compile("/\\*.*?\\*/|//[^\\n]*", Pattern.DOTALL);
 
     /** Module folder → Meridian packages it must never import (higher rows of DESIGN.md's table). */
@@ -83,10 +86,10 @@ final class SourceRules {
                         + "): take a Clock/Scheduler, or move it to a *.system, *.grpc, *.ratis or *.lmdb package"));
             }
         }
-        if (source.contains("import org.lmdbjava.") && !source.contains("package io.meridian.storage.lmdb;")) {
+        if (LMDB_IMPORT.matcher(source).find() && !source.contains("package io.meridian.storage.lmdb;")) {
             found.add(new Violation(relative, "LMDB types outside io.meridian.storage.lmdb"));
         }
-        if (source.contains("import org.apache.ratis.") && !source.contains("package io.meridian.groups.ratis;")) {
+        if (RATIS_IMPORT.matcher(source).find() && !source.contains("package io.meridian.groups.ratis;")) {
             found.add(new Violation(relative, "Ratis types outside io.meridian.groups.ratis"));
         }
         if (main) {

@@ -1,0 +1,150 @@
+package io.meridian.storage.lmdb;
+
+import com.google.protobuf.ByteString;
+import io.meridian.storage.ApplyResult;
+import io.meridian.storage.GroupId;
+import io.meridian.storage.IncompleteImportException;
+import io.meridian.storage.KeySpan;
+import io.meridian.storage.Mutation;
+import io.meridian.storage.NonIncreasingTimestampException;
+import io.meridian.storage.PreparedTxn;
+import io.meridian.storage.TxnId;
+import io.meridian.storage.WriteBatch;
+import io.meridian.truetime.Timestamp;
+import org.lmdbjava.Txn;
+
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies one {@link WriteBatch} inside one write transaction. Every check (applied index,
+ * import marker, per-key timestamp order) happens in the same transaction as the writes, and
+ * any failure aborts the whole transaction, so a refused batch leaves nothing behind.
+ *
+ * <p>Mutations apply in order against the transaction's own view, so later mutations see
+ * earlier ones: a key written earlier in the batch may be written again at the same
+ * timestamp, replacing that version (put then delete leaves a tombstone).
+ */
+final class BatchWriter {
+
+    /** Keys a delete-range reads per step, so it never lists a whole span in memory. */
+    private static final int RANGE_PAGE_KEYS = 1024;
+
+    private final LmdbTables tables;
+    private final Txn<ByteBuffer> txn;
+    private final VersionReader reader;
+    private final StoreRecords records;
+    private final Set<ByteString> writtenInBatch = new HashSet<>();
+
+    BatchWriter(LmdbTables tables, Txn<ByteBuffer> txn) {
+        this.tables = tables;
+        this.txn = txn;
+        this.reader = new VersionReader(tables, txn);
+        this.records = new StoreRecords(tables);
+    }
+
+    ApplyResult apply(WriteBatch batch) {
+        GroupId group = batch.group();
+        records.incompleteImport(txn, group).ifPresent(incomplete -> {
+            throw new IncompleteImportException(incomplete, "applying " + batch);
+        });
+        if (batch.appliedIndex() <= records.appliedIndex(txn, group)) {
+            return ApplyResult.ALREADY_APPLIED;
+        }
+        batch.commitTs().ifPresent(ts -> batch.mutations().forEach(mutation -> applyMutation(mutation, ts)));
+        for (Map.Entry<String, Optional<ByteString>> write : batch.metadataWrites().entrySet()) {
+            if (write.getValue().isPresent()) {
+                records.putMetadata(txn, group, write.getKey(), write.getValue().get());
+            } else {
+                records.deleteMetadata(txn, group, write.getKey());
+            }
+        }
+        for (Map.Entry<TxnId, Optional<PreparedTxn>> write : batch.preparedWrites().entrySet()) {
+            if (write.getValue().isPresent()) {
+                records.putPrepared(txn, group, write.getValue().get());
+            } else {
+                records.removePrepared(txn, group, write.getKey());
+            }
+        }
+        records.putAppliedIndex(txn, group, batch.appliedIndex());
+        return ApplyResult.APPLIED;
+    }
+
+    private void applyMutation(Mutation mutation, Timestamp ts) {
+        switch (mutation) {
+            case Mutation.Put put -> writeVersion(put.key(), ts, Optional.of(put.value()));
+            case Mutation.Delete delete -> deleteIfLive(delete.key(), ts, true);
+            case Mutation.DeleteRange range -> deleteRange(range.span(), ts);
+        }
+    }
+
+    /** Tombstones every live key of {@code span}, a page of keys at a time. */
+    private void deleteRange(KeySpan span, Timestamp ts) {
+        Optional<ByteString> after = Optional.empty();
+        while (true) {
+            List<ByteString> page = reader.keyPage(span, after, RANGE_PAGE_KEYS);
+            page.forEach(key -> deleteIfLive(key, ts, false));
+            if (page.size() < RANGE_PAGE_KEYS) {
+                return;
+            }
+            after = Optional.of(page.get(page.size() - 1));
+        }
+    }
+
+    /**
+     * Writes a tombstone when the key is live. An explicit delete checks the timestamp order
+     * even when there is nothing to delete, like a put would; a range only checks the keys it
+     * actually deletes.
+     */
+    private void deleteIfLive(ByteString key, Timestamp ts, boolean explicit) {
+        Optional<VersionEntry> newest = reader.newest(KeyCodec.direct(key));
+        boolean live = newest.isPresent() && !newest.get().tombstone();
+        if (explicit || live) {
+            checkOrder(key, newest, ts);
+        }
+        if (live) {
+            writeVersion(key, ts, Optional.empty());
+        }
+    }
+
+    /** Writes a put ({@code value} present) or a tombstone of {@code key} at {@code ts}. */
+    private void writeVersion(ByteString key, Timestamp ts, Optional<ByteString> value) {
+        ByteBuffer keyBuffer = KeyCodec.direct(key);
+        Optional<VersionEntry> newest = reader.newest(keyBuffer);
+        checkOrder(key, newest, ts);
+        if (newest.isPresent() && newest.get().ts().equals(ts)) {
+            removeVersion(key, keyBuffer, newest.get());
+        }
+        tables.versions.put(txn, keyBuffer, KeyCodec.entry(new VersionEntry(ts, value.isEmpty())));
+        if (value.isPresent()) {
+            ByteBuffer target = tables.values.reserve(txn, KeyCodec.valueKey(key, ts), value.get().size());
+            value.get().copyTo(target);
+        }
+        writtenInBatch.add(key);
+    }
+
+    private void removeVersion(ByteString key, ByteBuffer keyBuffer, VersionEntry entry) {
+        tables.versions.delete(txn, keyBuffer, KeyCodec.entry(entry));
+        if (!entry.tombstone()) {
+            tables.values.delete(txn, KeyCodec.valueKey(key, entry.ts()));
+        }
+    }
+
+    /**
+     * Refuses a write at or below the key's newest version, except over a version this batch
+     * wrote itself at the same timestamp.
+     */
+    private void checkOrder(ByteString key, Optional<VersionEntry> newest, Timestamp ts) {
+        if (newest.isEmpty() || newest.get().ts().isBefore(ts)) {
+            return;
+        }
+        if (newest.get().ts().equals(ts) && writtenInBatch.contains(key)) {
+            return;
+        }
+        throw new NonIncreasingTimestampException(key, ts, newest.get().ts());
+    }
+}
