@@ -101,16 +101,18 @@ final class Tour {
     }
 
     private Timestamp commit(MvccStore store, CommitWait commitWait, String what, Consumer<WriteBatch.Builder> writes) {
-        Timestamp ts = Timestamp.max(trueTime.now().latest(), lastCommit.next());
+        TTInterval chosenAt = trueTime.now();
+        Timestamp ts = Timestamp.max(chosenAt.latest(), lastCommit.next());
         WriteBatch.Builder batch = WriteBatch.builder(GROUP, logIndex + 1).commitTs(ts);
         writes.accept(batch);
         store.apply(batch.build());
         logIndex++;
         lastCommit = ts;
-        long startMicros = trueTime.now().earliestMicros();
+        // The write and the commit wait overlap: the wait counts from the moment s was chosen.
         commitWait.waitUntilAfter(ts).join();
-        long waitedMicros = Math.max(0, trueTime.now().earliestMicros() - startMicros);
-        out.printf("committed \"%s\" at %s (log index %d), commit wait ~%d us%n", what, ts, logIndex, waitedMicros);
+        long ackMicros = Math.max(0, trueTime.now().earliestMicros() - chosenAt.earliestMicros());
+        out.printf("committed \"%s\" at %s (log index %d), acknowledged %d us after s was chosen%n",
+                what, ts, logIndex, ackMicros);
         return ts;
     }
 

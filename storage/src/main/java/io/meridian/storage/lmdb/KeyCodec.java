@@ -69,7 +69,16 @@ final class KeyCodec {
 
     private static ByteBuffer entryBuffer(Timestamp ts, byte kind) {
         ByteBuffer buffer = ByteBuffer.allocateDirect(ENTRY_BYTES);
-        return buffer.putLong(Long.MAX_VALUE - ts.micros()).put(kind).flip();
+        return putEntry(buffer, ts, kind).flip();
+    }
+
+    /** Writes the probe of {@code readTs} (see {@link #probe}) into {@code buffer}. */
+    static ByteBuffer putProbe(ByteBuffer buffer, Timestamp readTs) {
+        return putEntry(buffer, readTs, PROBE);
+    }
+
+    private static ByteBuffer putEntry(ByteBuffer buffer, Timestamp ts, byte kind) {
+        return buffer.putLong(Long.MAX_VALUE - ts.micros()).put(kind);
     }
 
     /** Decodes a {@code versions} duplicate. */

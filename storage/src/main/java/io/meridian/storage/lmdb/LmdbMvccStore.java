@@ -59,9 +59,9 @@ public final class LmdbMvccStore implements MvccStore {
     public Optional<Version> get(ByteString key, Timestamp readTs) {
         Keys.requireValid(key);
         Objects.requireNonNull(readTs, "readTs");
-        return tables.read(txn -> {
-            records.checkReadable(txn, readTs);
-            return new VersionReader(tables, txn).get(key, readTs);
+        return tables.readSession(session -> {
+            records.checkReadable(session.txn(), readTs);
+            return new SnapshotReader(tables, session).get(key, readTs);
         });
     }
 
@@ -74,9 +74,9 @@ public final class LmdbMvccStore implements MvccStore {
             throw new IllegalArgumentException("scan limit must be positive: " + limit);
         }
         Limit.SCAN_ROWS.check(limit);
-        return tables.read(txn -> {
-            records.checkReadable(txn, readTs);
-            return new VersionReader(tables, txn).scan(span, readTs, limit, direction);
+        return tables.readSession(session -> {
+            records.checkReadable(session.txn(), readTs);
+            return new SnapshotReader(tables, session).scan(span, readTs, limit, direction);
         });
     }
 

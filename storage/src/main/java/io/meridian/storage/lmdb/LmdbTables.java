@@ -39,11 +39,13 @@ final class LmdbTables {
     final Dbi<ByteBuffer> imports;
     final Dbi<ByteBuffer> store;
 
+
     final Path dir;
     private final LmdbOptions options;
     private final ReentrantLock writer = new ReentrantLock();
     private final StoreGate gate = new StoreGate();
     private final SyncMarker syncMarker;
+    private final ReadSession.Pool readSessions;
 
     private LmdbTables(Path dir, Env<ByteBuffer> env, LmdbOptions options) {
         this.dir = dir;
@@ -57,6 +59,7 @@ final class LmdbTables {
         this.imports = env.openDbi("imports", DbiFlags.MDB_CREATE);
         this.store = env.openDbi("store", DbiFlags.MDB_CREATE);
         this.syncMarker = new SyncMarker(this, options);
+        this.readSessions = new ReadSession.Pool(env, options.maxReaders());
     }
 
     /**
@@ -108,9 +111,22 @@ final class LmdbTables {
 
     /** Runs {@code work} in a read transaction; the returned value must not hold LMDB buffers. */
     <R> R read(Function<Txn<ByteBuffer>, R> work) {
+        return readSession(session -> work.apply(session.txn()));
+    }
+
+    /**
+     * Runs {@code work} in a pooled read session (a fresh snapshot); the returned value must not
+     * hold LMDB buffers or the session.
+     */
+    <R> R readSession(Function<ReadSession, R> work) {
         gate.enter();
-        try (Txn<ByteBuffer> txn = env.txnRead()) {
-            return work.apply(txn);
+        try {
+            ReadSession session = readSessions.borrow();
+            try {
+                return work.apply(session);
+            } finally {
+                readSessions.giveBack(session);
+            }
         } catch (Env.ReadersFullException e) {
             throw readersFull(e);
         } finally {
@@ -194,6 +210,7 @@ final class LmdbTables {
             syncMarker.sync();
         } finally {
             writer.unlock();
+            readSessions.closeAll();
             env.close();
         }
     }

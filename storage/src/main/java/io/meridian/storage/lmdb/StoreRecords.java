@@ -33,6 +33,12 @@ final class StoreRecords {
     private static final String FORMAT = "format-version";
     private static final String GC_HORIZON = "gc-horizon";
 
+    /**
+     * The horizon's LMDB key, made once: every read looks the horizon up, and a direct buffer
+     * per lookup cost more than the lookup. Shared read-only; LMDB never moves its position.
+     */
+    private static final ByteBuffer GC_HORIZON_KEY = KeyCodec.storeKey(GC_HORIZON).asReadOnlyBuffer();
+
     private final LmdbTables tables;
 
     StoreRecords(LmdbTables tables) {
@@ -54,9 +60,8 @@ final class StoreRecords {
     }
 
     Timestamp gcHorizon(Txn<ByteBuffer> txn) {
-        return storeEntry(txn, GC_HORIZON)
-                .map(bytes -> new Timestamp(bytes.asReadOnlyByteBuffer().getLong()))
-                .orElse(Timestamp.MIN);
+        ByteBuffer stored = tables.store.get(txn, GC_HORIZON_KEY);
+        return stored == null ? Timestamp.MIN : new Timestamp(KeyCodec.longOf(stored, GC_HORIZON));
     }
 
     /** Raises the horizon to {@code watermark} unless it is already higher; returns the horizon. */

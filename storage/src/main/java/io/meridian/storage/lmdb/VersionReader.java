@@ -20,7 +20,7 @@ import java.util.Optional;
 
 /**
  * Reads versions inside one transaction (read or write; a write transaction sees its own
- * writes). Visibility is one rule: the newest entry of a key whose timestamp is at or below
+ * writes) for the write, GC and snapshot paths; client reads go through {@link SnapshotReader}. Visibility is one rule: the newest entry of a key whose timestamp is at or below
  * the read timestamp, found by an {@code MDB_GET_BOTH_RANGE} seek to {@link KeyCodec#probe}.
  * Does not check the GC horizon; callers do, in the same transaction.
  */
@@ -34,17 +34,10 @@ final class VersionReader {
         this.txn = txn;
     }
 
-    /** The version of {@code key} visible at {@code readTs}, unless absent or a tombstone. */
-    Optional<Version> get(ByteString key, Timestamp readTs) {
-        try (Cursor<ByteBuffer> cursor = tables.versions.openCursor(txn)) {
-            return visible(cursor, KeyCodec.direct(key), key, readTs);
-        }
-    }
-
     /** The newest entry of {@code key} whatever its timestamp, if the key has any. */
     Optional<VersionEntry> newest(ByteBuffer key) {
         try (Cursor<ByteBuffer> cursor = tables.versions.openCursor(txn)) {
-            return entryAtOrBelow(cursor, key, Timestamp.MAX);
+            return entryAtOrBelow(cursor, key, KeyCodec.probe(Timestamp.MAX));
         }
     }
 
@@ -61,7 +54,12 @@ final class VersionReader {
 
     /** The value of the put of {@code key} at {@code ts}; its absence is corruption. */
     ByteString value(ByteString key, Timestamp ts) {
-        ByteBuffer stored = tables.values.get(txn, KeyCodec.valueKey(key, ts));
+        return value(KeyCodec.valueKey(key, ts), key, ts);
+    }
+
+    /** The value of the put of {@code key} at {@code ts}, looked up by its encoded value key. */
+    ByteString value(ByteBuffer valueKey, ByteString key, Timestamp ts) {
+        ByteBuffer stored = tables.values.get(txn, valueKey);
         if (stored == null) {
             throw new IllegalStateException("corrupt store: put of key " + Keys.describe(key)
                     + " at " + ts + " has no value");
@@ -77,7 +75,8 @@ final class VersionReader {
     List<ByteString> keyPage(KeySpan span, Optional<ByteString> after, int keysMax) {
         List<ByteString> page = new ArrayList<>();
         try (Cursor<ByteBuffer> cursor = tables.versions.openCursor(txn)) {
-            boolean found = seekForward(cursor, after.orElse(span.start()));
+            ByteString start = after.orElse(span.start());
+            boolean found = start.isEmpty() ? cursor.first() : cursor.get(KeyCodec.direct(start), GetOp.MDB_SET_RANGE);
             if (found && after.isPresent() && KeyCodec.copy(cursor.key()).equals(after.get())) {
                 found = cursor.seek(SeekOp.MDB_NEXT_NODUP);
             }
@@ -94,69 +93,13 @@ final class VersionReader {
     }
 
     /**
-     * One page of a scan (see {@link ScanResult} for the resume key). The page ends after
-     * {@code limit} rows or {@link Limit#SCAN_PAGE_BYTES}; it then looks for one more visible
-     * row, so a resume key is given only when rows remain.
+     * The newest entry of {@code key} with timestamp at or below the read timestamp encoded in
+     * {@code probe} ({@link KeyCodec#probe}): the one visibility rule of the store.
      */
-    ScanResult scan(KeySpan span, Timestamp readTs, int limit, ScanDirection direction) {
-        List<Version> rows = new ArrayList<>();
-        long pageBytes = 0;
-        boolean forward = direction == ScanDirection.FORWARD;
-        try (Cursor<ByteBuffer> keys = tables.versions.openCursor(txn);
-             Cursor<ByteBuffer> probe = tables.versions.openCursor(txn)) {
-            boolean found = forward ? seekForward(keys, span.start()) : seekReverse(keys, span);
-            while (found) {
-                ByteString key = KeyCodec.copy(keys.key());
-                if (forward ? !span.isBelowEnd(key) : Keys.compare(key, span.start()) < 0) {
-                    break;
-                }
-                Optional<Version> row = visible(probe, keys.key(), key, readTs);
-                if (row.isPresent()) {
-                    if (rows.size() >= limit || pageBytes >= Limit.SCAN_PAGE_BYTES.max()) {
-                        ByteString resume = forward ? key : rows.get(rows.size() - 1).key();
-                        return new ScanResult(rows, Optional.of(resume));
-                    }
-                    rows.add(row.get());
-                    pageBytes += key.size() + row.get().value().size();
-                }
-                found = keys.seek(forward ? SeekOp.MDB_NEXT_NODUP : SeekOp.MDB_PREV_NODUP);
-            }
-        }
-        return new ScanResult(rows, Optional.empty());
-    }
-
-    private Optional<Version> visible(Cursor<ByteBuffer> cursor, ByteBuffer keyBuffer, ByteString key,
-                                      Timestamp readTs) {
-        Optional<VersionEntry> entry = entryAtOrBelow(cursor, keyBuffer, readTs);
-        if (entry.isEmpty() || entry.get().tombstone()) {
-            return Optional.empty();
-        }
-        Timestamp ts = entry.get().ts();
-        return Optional.of(new Version(key, value(key, ts), ts));
-    }
-
-    /** The newest entry of {@code key} with timestamp at or below {@code readTs}. */
-    private static Optional<VersionEntry> entryAtOrBelow(Cursor<ByteBuffer> cursor, ByteBuffer key,
-                                                         Timestamp readTs) {
-        if (!cursor.get(key, KeyCodec.probe(readTs), SeekOp.MDB_GET_BOTH_RANGE)) {
+    static Optional<VersionEntry> entryAtOrBelow(Cursor<ByteBuffer> cursor, ByteBuffer key, ByteBuffer probe) {
+        if (!cursor.get(key, probe, SeekOp.MDB_GET_BOTH_RANGE)) {
             return Optional.empty();
         }
         return Optional.of(KeyCodec.decodeEntry(cursor.val()));
-    }
-
-    /** Positions on the first key at or after {@code start} (empty: the first key). */
-    private static boolean seekForward(Cursor<ByteBuffer> cursor, ByteString start) {
-        return start.isEmpty() ? cursor.first() : cursor.get(KeyCodec.direct(start), GetOp.MDB_SET_RANGE);
-    }
-
-    /** Positions on the last key below the span's end (or the last key, when it has none). */
-    private static boolean seekReverse(Cursor<ByteBuffer> cursor, KeySpan span) {
-        if (!span.hasEnd()) {
-            return cursor.last();
-        }
-        if (cursor.get(KeyCodec.direct(span.end()), GetOp.MDB_SET_RANGE)) {
-            return cursor.seek(SeekOp.MDB_PREV_NODUP);
-        }
-        return cursor.last();
     }
 }
