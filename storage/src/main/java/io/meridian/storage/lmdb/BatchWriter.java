@@ -34,16 +34,16 @@ final class BatchWriter {
     /** Keys a delete-range reads per step, so it never lists a whole span in memory. */
     private static final int RANGE_PAGE_KEYS = 1024;
 
-    private final LmdbTables tables;
     private final Txn<ByteBuffer> txn;
     private final VersionReader reader;
+    private final VersionWriter writer;
     private final StoreRecords records;
     private final Set<ByteString> writtenInBatch = new HashSet<>();
 
     BatchWriter(LmdbTables tables, Txn<ByteBuffer> txn) {
-        this.tables = tables;
         this.txn = txn;
         this.reader = new VersionReader(tables, txn);
+        this.writer = new VersionWriter(tables, txn);
         this.records = new StoreRecords(tables);
     }
 
@@ -117,21 +117,10 @@ final class BatchWriter {
         Optional<VersionEntry> newest = reader.newest(keyBuffer);
         checkOrder(key, newest, ts);
         if (newest.isPresent() && newest.get().ts().equals(ts)) {
-            removeVersion(key, keyBuffer, newest.get());
+            writer.remove(key, keyBuffer, newest.get());
         }
-        tables.versions.put(txn, keyBuffer, KeyCodec.entry(new VersionEntry(ts, value.isEmpty())));
-        if (value.isPresent()) {
-            ByteBuffer target = tables.values.reserve(txn, KeyCodec.valueKey(key, ts), value.get().size());
-            value.get().copyTo(target);
-        }
+        writer.put(key, keyBuffer, ts, value);
         writtenInBatch.add(key);
-    }
-
-    private void removeVersion(ByteString key, ByteBuffer keyBuffer, VersionEntry entry) {
-        tables.versions.delete(txn, keyBuffer, KeyCodec.entry(entry));
-        if (!entry.tombstone()) {
-            tables.values.delete(txn, KeyCodec.valueKey(key, entry.ts()));
-        }
     }
 
     /**

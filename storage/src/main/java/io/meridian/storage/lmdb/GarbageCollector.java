@@ -76,11 +76,9 @@ final class GarbageCollector {
             return 0;
         }
         int firstRemoved = entries.get(newestVisible).tombstone() ? newestVisible : newestVisible + 1;
+        VersionWriter writer = new VersionWriter(tables, txn);
         for (VersionEntry entry : entries.subList(firstRemoved, entries.size())) {
-            tables.versions.delete(txn, keyBuffer, KeyCodec.entry(entry));
-            if (!entry.tombstone()) {
-                tables.values.delete(txn, KeyCodec.valueKey(key, entry.ts()));
-            }
+            writer.remove(key, keyBuffer, entry);
         }
         return entries.size() - firstRemoved;
     }

@@ -14,13 +14,16 @@ import java.nio.charset.StandardCharsets;
  * bytes (memcmp), so every number here is big-endian.
  *
  * <ul>
- *   <li>{@code versions}: key = user key; duplicates = {@link #ENTRY_BYTES} bytes: the inverted
- *       timestamp ({@code Long.MAX_VALUE - micros}) then a kind byte. Inverting puts the newest
- *       version first, so "newest version at or below t" is one {@code MDB_GET_BOTH_RANGE}
- *       seek to {@link #probe}.</li>
- *   <li>{@code values}: key = user key followed by the 8-byte timestamp. Only ever looked up by
- *       exact key, so the concatenation is unambiguous although it does not sort like the
- *       user keys.</li>
+ *   <li>{@code versions}: key = user key; one duplicate per version: the inverted timestamp
+ *       ({@code Long.MAX_VALUE - micros}, 8 bytes), a kind byte, and for a
+ *       {@link VersionEntry.Kind#PUT_INLINE} the value bytes. Inverting puts the newest version
+ *       first, so "newest version at or below t" is one {@code MDB_GET_BOTH_RANGE} seek to
+ *       {@link #probe}. A key has at most one version per timestamp, so duplicates sort by
+ *       timestamp alone whatever follows it.</li>
+ *   <li>{@code values}: the values of {@link VersionEntry.Kind#PUT_EXTERNAL} versions (those
+ *       longer than {@link #INLINE_VALUE_BYTES_MAX}); key = user key followed by the 8-byte
+ *       timestamp. Only ever looked up by exact key, so the concatenation is unambiguous
+ *       although it does not sort like the user keys.</li>
  *   <li>Per-group tables: key = 8-byte group id, then the name or txn id.</li>
  * </ul>
  *
@@ -28,13 +31,22 @@ import java.nio.charset.StandardCharsets;
  */
 final class KeyCodec {
 
-    /** Bytes of one duplicate in {@code versions}. */
-    static final int ENTRY_BYTES = Long.BYTES + 1;
+    /** Bytes of a duplicate before its inline value: inverted timestamp and kind. */
+    static final int ENTRY_HEADER_BYTES = Long.BYTES + 1;
 
-    /** Sorts before both kinds, so a probe at t lands on the version at t if there is one. */
+    /**
+     * Values up to this size live inside their duplicate, so reading them is the one seek that
+     * finds the version. LMDB caps a duplicate at its maximum key size, 511 bytes: 9 header bytes
+     * plus 400 stays well inside it, and keeps a duplicate small enough that a key's versions
+     * still share pages. Larger values go to {@code values}.
+     */
+    static final int INLINE_VALUE_BYTES_MAX = 400;
+
+    /** Sorts before every kind, so a probe at t lands on the version at t if there is one. */
     private static final byte PROBE = 0;
-    private static final byte PUT = 1;
+    private static final byte PUT_EXTERNAL = 1;
     private static final byte TOMBSTONE = 2;
+    private static final byte PUT_INLINE = 3;
 
     private KeyCodec() {
     }
@@ -55,8 +67,23 @@ final class KeyCodec {
         return ByteString.copyFrom(lmdbBuffer.duplicate());
     }
 
+    /** Whether a put of a value of {@code valueBytes} stores it inline in its duplicate. */
+    static boolean storesInline(int valueBytes) {
+        return valueBytes <= INLINE_VALUE_BYTES_MAX;
+    }
+
+    /** The full duplicate of {@code entry}, inline value included. */
     static ByteBuffer entry(VersionEntry entry) {
-        return entryBuffer(entry.ts(), entry.tombstone() ? TOMBSTONE : PUT);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(ENTRY_HEADER_BYTES + entry.inlineValue().remaining());
+        return putEntry(buffer, entry.ts(), kindByte(entry.kind())).put(entry.inlineValue().duplicate()).flip();
+    }
+
+    private static byte kindByte(VersionEntry.Kind kind) {
+        return switch (kind) {
+            case TOMBSTONE -> TOMBSTONE;
+            case PUT_INLINE -> PUT_INLINE;
+            case PUT_EXTERNAL -> PUT_EXTERNAL;
+        };
     }
 
     /**
@@ -68,7 +95,7 @@ final class KeyCodec {
     }
 
     private static ByteBuffer entryBuffer(Timestamp ts, byte kind) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(ENTRY_BYTES);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(ENTRY_HEADER_BYTES);
         return putEntry(buffer, ts, kind).flip();
     }
 
@@ -81,19 +108,38 @@ final class KeyCodec {
         return buffer.putLong(Long.MAX_VALUE - ts.micros()).put(kind);
     }
 
-    /** Decodes a {@code versions} duplicate. */
+    /**
+     * Decodes a {@code versions} duplicate. The inline value of a {@link VersionEntry.Kind#PUT_INLINE}
+     * is a view of {@code duplicate}'s memory, not a copy.
+     */
     static VersionEntry decodeEntry(ByteBuffer duplicate) {
-        if (duplicate.remaining() != ENTRY_BYTES) {
-            throw new IllegalStateException("corrupt version entry: " + duplicate.remaining()
-                    + " bytes, expected " + ENTRY_BYTES);
+        int bytes = duplicate.remaining();
+        if (bytes < ENTRY_HEADER_BYTES) {
+            throw corruptEntry(bytes + " bytes, at least " + ENTRY_HEADER_BYTES + " expected");
         }
         ByteBuffer bigEndian = duplicate.duplicate().order(ByteOrder.BIG_ENDIAN);
-        long inverted = bigEndian.getLong(bigEndian.position());
-        byte kind = bigEndian.get(bigEndian.position() + Long.BYTES);
-        if (inverted < 0 || (kind != PUT && kind != TOMBSTONE)) {
-            throw new IllegalStateException("corrupt version entry: inverted ts " + inverted + ", kind " + kind);
+        int start = bigEndian.position();
+        long inverted = bigEndian.getLong(start);
+        byte kind = bigEndian.get(start + Long.BYTES);
+        if (inverted < 0) {
+            throw corruptEntry("inverted ts " + inverted);
         }
-        return new VersionEntry(new Timestamp(Long.MAX_VALUE - inverted), kind == TOMBSTONE);
+        Timestamp ts = new Timestamp(Long.MAX_VALUE - inverted);
+        int inlineBytes = bytes - ENTRY_HEADER_BYTES;
+        if (kind == PUT_INLINE && storesInline(inlineBytes)) {
+            return VersionEntry.inline(ts, bigEndian.slice(start + ENTRY_HEADER_BYTES, inlineBytes));
+        }
+        if (inlineBytes == 0 && kind == TOMBSTONE) {
+            return VersionEntry.tombstone(ts);
+        }
+        if (inlineBytes == 0 && kind == PUT_EXTERNAL) {
+            return VersionEntry.external(ts);
+        }
+        throw corruptEntry("kind " + kind + " with " + inlineBytes + " value bytes at " + ts);
+    }
+
+    private static IllegalStateException corruptEntry(String detail) {
+        return new IllegalStateException("corrupt version entry: " + detail);
     }
 
     static ByteBuffer valueKey(ByteString key, Timestamp ts) {

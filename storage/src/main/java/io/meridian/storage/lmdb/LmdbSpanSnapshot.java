@@ -99,6 +99,7 @@ final class LmdbSpanSnapshot implements SpanSnapshot {
 
     private void writeVersions(FrameWriter frames, KeySpan span) throws IOException {
         VersionReader reader = new VersionReader(tables, txn);
+        ReadScratch scratch = new ReadScratch();
         try (Cursor<ByteBuffer> cursor = tables.versions.openCursor(txn)) {
             boolean found = span.start().isEmpty()
                     ? cursor.first()
@@ -113,8 +114,8 @@ final class LmdbSpanSnapshot implements SpanSnapshot {
                     VersionEntry entry = KeyCodec.decodeEntry(cursor.val());
                     Optional<ByteBuffer> value = entry.tombstone()
                             ? Optional.empty()
-                            : Optional.of(reader.value(key, entry.ts()).asReadOnlyByteBuffer());
-                    VersionRecord.write(frames.record(FrameType.VERSIONS), key, entry, value);
+                            : Optional.of(reader.value(key, entry, scratch));
+                    VersionRecord.write(frames.record(FrameType.VERSIONS), key, entry.ts(), value);
                     sameKey = cursor.seek(SeekOp.MDB_NEXT_DUP);
                 }
                 found = cursor.seek(SeekOp.MDB_NEXT_NODUP);

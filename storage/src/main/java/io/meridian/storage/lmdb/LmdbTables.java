@@ -51,7 +51,7 @@ final class LmdbTables {
         this.dir = dir;
         this.env = env;
         this.options = options;
-        this.versions = env.openDbi("versions", DbiFlags.MDB_CREATE, DbiFlags.MDB_DUPSORT, DbiFlags.MDB_DUPFIXED);
+        this.versions = env.openDbi("versions", DbiFlags.MDB_CREATE, DbiFlags.MDB_DUPSORT);
         this.values = env.openDbi("values", DbiFlags.MDB_CREATE);
         this.metadata = env.openDbi("metadata", DbiFlags.MDB_CREATE);
         this.applied = env.openDbi("applied", DbiFlags.MDB_CREATE);

@@ -19,7 +19,7 @@ final class ReadScratch {
     private static final int KEY_BYTES_MAX = Math.toIntExact(Limit.KEY_BYTES.max());
 
     private final ByteBuffer key = ByteBuffer.allocateDirect(KEY_BYTES_MAX);
-    private final ByteBuffer probe = ByteBuffer.allocateDirect(KeyCodec.ENTRY_BYTES);
+    private final ByteBuffer probe = ByteBuffer.allocateDirect(KeyCodec.ENTRY_HEADER_BYTES);
     private final ByteBuffer valueKey = ByteBuffer.allocateDirect(KEY_BYTES_MAX + Long.BYTES);
 
     /** {@code bytes} (at most {@link Limit#KEY_BYTES} long, not empty) as a lookup key. */

@@ -97,11 +97,11 @@ final class SnapshotFormat {
         }
     }
 
-    /** One stored version as carried in a VERSIONS frame. */
-    record VersionRecord(ByteString key, VersionEntry entry, Optional<ByteString> value) {
+    /** One stored version as carried in a VERSIONS frame; a tombstone has no value. */
+    record VersionRecord(ByteString key, Timestamp ts, Optional<ByteString> value) {
 
-        static void write(RecordWriter out, ByteString key, VersionEntry entry, Optional<ByteBuffer> value) {
-            out.putShortBytes(key).putLong(entry.ts().micros()).putByte(entry.tombstone() ? 1 : 0);
+        static void write(RecordWriter out, ByteString key, Timestamp ts, Optional<ByteBuffer> value) {
+            out.putShortBytes(key).putLong(ts.micros()).putByte(value.isEmpty() ? 1 : 0);
             value.ifPresent(out::putIntBytes);
         }
 
@@ -111,7 +111,7 @@ final class SnapshotFormat {
             boolean tombstone = in.getByte("tombstone flag") != 0;
             Optional<ByteString> value = tombstone ? Optional.empty() : Optional.of(in.getIntBytes("value"));
             value.ifPresent(bytes -> Limit.VALUE_BYTES.check(bytes.size()));
-            return new VersionRecord(key, new VersionEntry(ts, tombstone), value);
+            return new VersionRecord(key, ts, value);
         }
     }
 

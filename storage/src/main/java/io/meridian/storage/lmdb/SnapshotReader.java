@@ -27,12 +27,12 @@ final class SnapshotReader {
 
     private final LmdbTables tables;
     private final ReadSession session;
-    private final VersionReader values;
+    private final VersionReader versions;
 
     SnapshotReader(LmdbTables tables, ReadSession session) {
         this.tables = tables;
         this.session = session;
-        this.values = new VersionReader(tables, session.txn());
+        this.versions = new VersionReader(tables, session.txn());
     }
 
     /** The version of {@code key} visible at {@code readTs}, unless absent or a tombstone. */
@@ -79,8 +79,9 @@ final class SnapshotReader {
         if (entry.isEmpty() || entry.get().tombstone()) {
             return Optional.empty();
         }
-        Timestamp ts = entry.get().ts();
-        return Optional.of(new Version(key, values.value(scratch.valueKey(key, ts), key, ts), ts));
+        // The one copy of the value: out of LMDB memory into the returned version.
+        ByteString value = KeyCodec.copy(versions.value(key, entry.get(), scratch));
+        return Optional.of(new Version(key, value, entry.get().ts()));
     }
 
     /** Positions on the first key at or after {@code start} (empty: the first key). */

@@ -95,16 +95,14 @@ final class SpanImporter {
         while (more) {
             more = tables.write(txn -> {
                 VersionReader reader = new VersionReader(tables, txn);
+                VersionWriter writer = new VersionWriter(tables, txn);
                 // Deleted keys leave the table, so each page starts again from the span's start.
                 List<ByteString> page = reader.keyPage(span, Optional.empty(), CLEAR_PAGE_KEYS);
                 for (ByteString key : page) {
                     ByteBuffer keyBuffer = KeyCodec.direct(key);
                     for (VersionEntry entry : reader.allVersions(keyBuffer)) {
-                        if (!entry.tombstone()) {
-                            tables.values.delete(txn, KeyCodec.valueKey(key, entry.ts()));
-                        }
+                        writer.remove(key, keyBuffer, entry);
                     }
-                    tables.versions.delete(txn, keyBuffer);
                 }
                 return page.size() == CLEAR_PAGE_KEYS;
             });
@@ -156,13 +154,9 @@ final class SpanImporter {
     }
 
     private Void writeVersions(Txn<ByteBuffer> txn, List<VersionRecord> batch) {
+        VersionWriter writer = new VersionWriter(tables, txn);
         for (VersionRecord record : batch) {
-            ByteBuffer keyBuffer = KeyCodec.direct(record.key());
-            tables.versions.put(txn, keyBuffer, KeyCodec.entry(record.entry()));
-            if (record.value().isPresent()) {
-                ByteBuffer valueKey = KeyCodec.valueKey(record.key(), record.entry().ts());
-                tables.values.put(txn, valueKey, KeyCodec.direct(record.value().get()));
-            }
+            writer.put(record.key(), KeyCodec.direct(record.key()), record.ts(), record.value());
         }
         return null;
     }

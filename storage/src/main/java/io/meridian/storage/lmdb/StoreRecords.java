@@ -27,8 +27,8 @@ import java.util.function.BiConsumer;
  */
 final class StoreRecords {
 
-    /** The layout version this code reads and writes. */
-    static final long FORMAT_VERSION = 1;
+    /** The layout version this code reads and writes; 2 stores small values inline in {@code versions}. */
+    static final long FORMAT_VERSION = 2;
 
     private static final String FORMAT = "format-version";
     private static final String GC_HORIZON = "gc-horizon";

@@ -34,37 +34,42 @@ final class VersionReader {
         this.txn = txn;
     }
 
-    /** The newest entry of {@code key} whatever its timestamp, if the key has any. */
+    /** The newest entry of {@code key} whatever its timestamp, if the key has any; detached. */
     Optional<VersionEntry> newest(ByteBuffer key) {
         try (Cursor<ByteBuffer> cursor = tables.versions.openCursor(txn)) {
-            return entryAtOrBelow(cursor, key, KeyCodec.probe(Timestamp.MAX));
+            return entryAtOrBelow(cursor, key, KeyCodec.probe(Timestamp.MAX)).map(VersionEntry::detached);
         }
     }
 
-    /** Every entry of {@code key}, newest first. */
+    /** Every entry of {@code key}, newest first; detached, so the caller may remove them. */
     List<VersionEntry> allVersions(ByteBuffer key) {
         List<VersionEntry> entries = new ArrayList<>();
         try (Cursor<ByteBuffer> cursor = tables.versions.openCursor(txn)) {
             for (boolean found = cursor.get(key, GetOp.MDB_SET_KEY); found; found = cursor.seek(SeekOp.MDB_NEXT_DUP)) {
-                entries.add(KeyCodec.decodeEntry(cursor.val()));
+                entries.add(KeyCodec.decodeEntry(cursor.val()).detached());
             }
         }
         return entries;
     }
 
-    /** The value of the put of {@code key} at {@code ts}; its absence is corruption. */
-    ByteString value(ByteString key, Timestamp ts) {
-        return value(KeyCodec.valueKey(key, ts), key, ts);
-    }
-
-    /** The value of the put of {@code key} at {@code ts}, looked up by its encoded value key. */
-    ByteString value(ByteBuffer valueKey, ByteString key, Timestamp ts) {
-        ByteBuffer stored = tables.values.get(txn, valueKey);
-        if (stored == null) {
-            throw new IllegalStateException("corrupt store: put of key " + Keys.describe(key)
-                    + " at " + ts + " has no value");
-        }
-        return KeyCodec.copy(stored);
+    /**
+     * The value of {@code put}, a put of {@code key}: its inline bytes or its {@code values}
+     * entry (looked up with {@code scratch}), as a view of LMDB memory. Copy it before the next
+     * lookup in this transaction. A missing external value is corruption.
+     */
+    ByteBuffer value(ByteString key, VersionEntry put, ReadScratch scratch) {
+        return switch (put.kind()) {
+            case PUT_INLINE -> put.inlineValue();
+            case PUT_EXTERNAL -> {
+                ByteBuffer stored = tables.values.get(txn, scratch.valueKey(key, put.ts()));
+                if (stored == null) {
+                    throw new IllegalStateException("corrupt store: put of key " + Keys.describe(key)
+                            + " at " + put.ts() + " has no value");
+                }
+                yield stored;
+            }
+            case TOMBSTONE -> throw new IllegalArgumentException("a tombstone has no value");
+        };
     }
 
     /**

@@ -276,8 +276,24 @@ class MvccStorePropertyTest {
         return KEYS.get(random.nextInt(KEYS.size()));
     }
 
+    /**
+     * Mostly short values; one in four is sized around {@link KeyCodec#INLINE_VALUE_BYTES_MAX}
+     * (just below, at, just above, or well above), so versions of one key mix inline and
+     * external storage.
+     */
     private ByteString randomValue() {
-        return random.nextInt(10) == 0 ? ByteString.EMPTY : bytes("v" + random.nextInt(1000));
+        int choice = random.nextInt(10);
+        if (choice == 0) {
+            return ByteString.EMPTY;
+        }
+        if (choice < 4) {
+            int threshold = KeyCodec.INLINE_VALUE_BYTES_MAX;
+            int[] sizes = {threshold - 1, threshold, threshold + 1, 3 * threshold};
+            byte[] value = new byte[sizes[random.nextInt(sizes.length)]];
+            random.nextBytes(value);
+            return ByteString.copyFrom(value);
+        }
+        return bytes("v" + random.nextInt(1000));
     }
 
     /** A past, present or future timestamp, sometimes below the GC horizon. */
