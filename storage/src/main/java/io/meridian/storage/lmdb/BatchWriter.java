@@ -11,6 +11,7 @@ import io.meridian.storage.PreparedTxn;
 import io.meridian.storage.TxnId;
 import io.meridian.storage.WriteBatch;
 import io.meridian.truetime.Timestamp;
+import org.lmdbjava.Cursor;
 import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
@@ -35,6 +36,7 @@ final class BatchWriter {
     private static final int RANGE_PAGE_KEYS = 1024;
 
     private final Txn<ByteBuffer> txn;
+    private final LmdbTables tables;
     private final VersionReader reader;
     private final VersionWriter writer;
     private final StoreRecords records;
@@ -42,6 +44,7 @@ final class BatchWriter {
 
     BatchWriter(LmdbTables tables, Txn<ByteBuffer> txn) {
         this.txn = txn;
+        this.tables = tables;
         this.reader = new VersionReader(tables, txn);
         this.writer = new VersionWriter(tables, txn);
         this.records = new StoreRecords(tables);
@@ -55,7 +58,9 @@ final class BatchWriter {
         if (batch.appliedIndex() <= records.appliedIndex(txn, group)) {
             return ApplyResult.ALREADY_APPLIED;
         }
-        batch.commitTs().ifPresent(ts -> batch.mutations().forEach(mutation -> applyMutation(mutation, ts)));
+        if (batch.commitTs().isPresent()) {
+            applyMutations(batch.mutations(), batch.commitTs().get());
+        }
         for (Map.Entry<String, Optional<ByteString>> write : batch.metadataWrites().entrySet()) {
             if (write.getValue().isPresent()) {
                 records.putMetadata(txn, group, write.getKey(), write.getValue().get());
@@ -74,20 +79,28 @@ final class BatchWriter {
         return ApplyResult.APPLIED;
     }
 
-    private void applyMutation(Mutation mutation, Timestamp ts) {
-        switch (mutation) {
-            case Mutation.Put put -> writeVersion(put.key(), ts, Optional.of(put.value()));
-            case Mutation.Delete delete -> deleteIfLive(delete.key(), ts, true);
-            case Mutation.DeleteRange range -> deleteRange(range.span(), ts);
+    /**
+     * Applies the mutations in order with one cursor on {@code versions} for every key's newest
+     * version; the cursor is closed before the transaction commits, as lmdbjava requires.
+     */
+    private void applyMutations(List<Mutation> mutations, Timestamp ts) {
+        try (Cursor<ByteBuffer> newestCursor = tables.versions.openCursor(txn)) {
+            for (Mutation mutation : mutations) {
+                switch (mutation) {
+                    case Mutation.Put put -> writeVersion(newestCursor, put.key(), ts, Optional.of(put.value()));
+                    case Mutation.Delete delete -> deleteIfLive(newestCursor, delete.key(), ts, true);
+                    case Mutation.DeleteRange range -> deleteRange(newestCursor, range.span(), ts);
+                }
+            }
         }
     }
 
     /** Tombstones every live key of {@code span}, a page of keys at a time. */
-    private void deleteRange(KeySpan span, Timestamp ts) {
+    private void deleteRange(Cursor<ByteBuffer> newestCursor, KeySpan span, Timestamp ts) {
         Optional<ByteString> after = Optional.empty();
         while (true) {
             List<ByteString> page = reader.keyPage(span, after, RANGE_PAGE_KEYS);
-            page.forEach(key -> deleteIfLive(key, ts, false));
+            page.forEach(key -> deleteIfLive(newestCursor, key, ts, false));
             if (page.size() < RANGE_PAGE_KEYS) {
                 return;
             }
@@ -100,21 +113,21 @@ final class BatchWriter {
      * even when there is nothing to delete, like a put would; a range only checks the keys it
      * actually deletes.
      */
-    private void deleteIfLive(ByteString key, Timestamp ts, boolean explicit) {
-        Optional<VersionEntry> newest = reader.newest(KeyCodec.direct(key));
+    private void deleteIfLive(Cursor<ByteBuffer> newestCursor, ByteString key, Timestamp ts, boolean explicit) {
+        Optional<VersionEntry> newest = VersionReader.newest(newestCursor, tables.writerScratch.key(key));
         boolean live = newest.isPresent() && !newest.get().tombstone();
         if (explicit || live) {
             checkOrder(key, newest, ts);
         }
         if (live) {
-            writeVersion(key, ts, Optional.empty());
+            writeVersion(newestCursor, key, ts, Optional.empty());
         }
     }
 
     /** Writes a put ({@code value} present) or a tombstone of {@code key} at {@code ts}. */
-    private void writeVersion(ByteString key, Timestamp ts, Optional<ByteString> value) {
-        ByteBuffer keyBuffer = KeyCodec.direct(key);
-        Optional<VersionEntry> newest = reader.newest(keyBuffer);
+    private void writeVersion(Cursor<ByteBuffer> newestCursor, ByteString key, Timestamp ts, Optional<ByteString> value) {
+        ByteBuffer keyBuffer = tables.writerScratch.key(key);
+        Optional<VersionEntry> newest = VersionReader.newest(newestCursor, keyBuffer);
         checkOrder(key, newest, ts);
         if (newest.isPresent() && newest.get().ts().equals(ts)) {
             writer.remove(key, keyBuffer, newest.get());

@@ -75,7 +75,12 @@ final class KeyCodec {
     /** The full duplicate of {@code entry}, inline value included. */
     static ByteBuffer entry(VersionEntry entry) {
         ByteBuffer buffer = ByteBuffer.allocateDirect(ENTRY_HEADER_BYTES + entry.inlineValue().remaining());
-        return putEntry(buffer, entry.ts(), kindByte(entry.kind())).put(entry.inlineValue().duplicate()).flip();
+        return putEntry(buffer, entry).flip();
+    }
+
+    /** Writes the stored record of {@code entry} (see {@link #entry}) into {@code buffer}. */
+    static ByteBuffer putEntry(ByteBuffer buffer, VersionEntry entry) {
+        return putEntry(buffer, entry.ts(), kindByte(entry.kind())).put(entry.inlineValue().duplicate());
     }
 
     private static byte kindByte(VersionEntry.Kind kind) {
@@ -93,6 +98,9 @@ final class KeyCodec {
     static ByteBuffer probe(Timestamp readTs) {
         return entryBuffer(readTs, PROBE);
     }
+
+    /** {@link #probe} of {@link Timestamp#MAX}, made once: it finds a key's newest version. Read-only, shared. */
+    static final ByteBuffer NEWEST_PROBE = probe(Timestamp.MAX).asReadOnlyBuffer();
 
     private static ByteBuffer entryBuffer(Timestamp ts, byte kind) {
         ByteBuffer buffer = ByteBuffer.allocateDirect(ENTRY_HEADER_BYTES);

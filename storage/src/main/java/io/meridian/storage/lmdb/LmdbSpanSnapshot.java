@@ -99,7 +99,7 @@ final class LmdbSpanSnapshot implements SpanSnapshot {
 
     private void writeVersions(FrameWriter frames, KeySpan span) throws IOException {
         VersionReader reader = new VersionReader(tables, txn);
-        ReadScratch scratch = new ReadScratch();
+        ScratchBuffers scratch = new ScratchBuffers();
         try (Cursor<ByteBuffer> cursor = tables.versions.openCursor(txn)) {
             boolean found = span.start().isEmpty()
                     ? cursor.first()

@@ -21,7 +21,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 final class ReadSession {
 
     private final Txn<ByteBuffer> txn;
-    private final ReadScratch scratch = new ReadScratch();
+    private final ScratchBuffers scratch = new ScratchBuffers();
     private Cursor<ByteBuffer> keys;
     private Cursor<ByteBuffer> probe;
     /** Cursors opened in an earlier use must be renewed onto the renewed transaction. */
@@ -37,7 +37,7 @@ final class ReadSession {
     }
 
     /** Lookup-key buffers for this session's reads. */
-    ReadScratch scratch() {
+    ScratchBuffers scratch() {
         return scratch;
     }
 

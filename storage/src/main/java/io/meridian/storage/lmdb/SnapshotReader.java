@@ -74,7 +74,7 @@ final class SnapshotReader {
 
     private Optional<Version> visible(Cursor<ByteBuffer> cursor, ByteBuffer keyBuffer, ByteString key,
                                       Timestamp readTs) {
-        ReadScratch scratch = session.scratch();
+        ScratchBuffers scratch = session.scratch();
         Optional<VersionEntry> entry = VersionReader.entryAtOrBelow(cursor, keyBuffer, scratch.probe(readTs));
         if (entry.isEmpty() || entry.get().tombstone()) {
             return Optional.empty();

@@ -34,11 +34,12 @@ final class VersionReader {
         this.txn = txn;
     }
 
-    /** The newest entry of {@code key} whatever its timestamp, if the key has any; detached. */
-    Optional<VersionEntry> newest(ByteBuffer key) {
-        try (Cursor<ByteBuffer> cursor = tables.versions.openCursor(txn)) {
-            return entryAtOrBelow(cursor, key, KeyCodec.probe(Timestamp.MAX)).map(VersionEntry::detached);
-        }
+    /**
+     * The newest entry of {@code key} whatever its timestamp, if the key has any; detached. The
+     * caller's cursor on {@code versions} is repositioned.
+     */
+    static Optional<VersionEntry> newest(Cursor<ByteBuffer> cursor, ByteBuffer key) {
+        return entryAtOrBelow(cursor, key, KeyCodec.NEWEST_PROBE).map(VersionEntry::detached);
     }
 
     /** Every entry of {@code key}, newest first; detached, so the caller may remove them. */
@@ -57,7 +58,7 @@ final class VersionReader {
      * entry (looked up with {@code scratch}), as a view of LMDB memory. Copy it before the next
      * lookup in this transaction. A missing external value is corruption.
      */
-    ByteBuffer value(ByteString key, VersionEntry put, ReadScratch scratch) {
+    ByteBuffer value(ByteString key, VersionEntry put, ScratchBuffers scratch) {
         return switch (put.kind()) {
             case PUT_INLINE -> put.inlineValue();
             case PUT_EXTERNAL -> {

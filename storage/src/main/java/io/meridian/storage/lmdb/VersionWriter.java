@@ -30,9 +30,10 @@ final class VersionWriter {
      */
     void put(ByteString key, ByteBuffer keyBuffer, Timestamp ts, Optional<ByteString> value) {
         VersionEntry entry = value.map(bytes -> VersionEntry.put(ts, bytes)).orElseGet(() -> VersionEntry.tombstone(ts));
-        tables.versions.put(txn, keyBuffer, KeyCodec.entry(entry));
+        ScratchBuffers scratch = tables.writerScratch;
+        tables.versions.put(txn, keyBuffer, scratch.entry(entry));
         if (entry.kind() == VersionEntry.Kind.PUT_EXTERNAL) {
-            ByteBuffer target = tables.values.reserve(txn, KeyCodec.valueKey(key, ts), value.orElseThrow().size());
+            ByteBuffer target = tables.values.reserve(txn, scratch.valueKey(key, ts), value.orElseThrow().size());
             value.orElseThrow().copyTo(target);
         }
     }
@@ -42,9 +43,10 @@ final class VersionWriter {
      * {@link VersionEntry#detached}), and its external value if it has one.
      */
     void remove(ByteString key, ByteBuffer keyBuffer, VersionEntry entry) {
-        boolean removed = tables.versions.delete(txn, keyBuffer, KeyCodec.entry(entry));
+        ScratchBuffers scratch = tables.writerScratch;
+        boolean removed = tables.versions.delete(txn, keyBuffer, scratch.entry(entry));
         if (removed && entry.kind() == VersionEntry.Kind.PUT_EXTERNAL) {
-            removed = tables.values.delete(txn, KeyCodec.valueKey(key, entry.ts()));
+            removed = tables.values.delete(txn, scratch.valueKey(key, entry.ts()));
         }
         if (!removed) {
             throw new IllegalStateException("corrupt store: " + entry.kind() + " version of key "
