@@ -25,25 +25,45 @@ class ArchitectureRulesTest {
 
     @Test
     void protocolCodeReadingTheWallClockIsCaught() {
-        String source = """
+        assertOneViolation("txn/src/main/java/io/meridian/txn/Bad.java", """
                 package io.meridian.txn;
                 class Bad { long t = System.currentTimeMillis(); }
-                """;
-        var found = SourceRules.check(Path.of("txn/src/main/java/io/meridian/txn/Bad.java"), source);
-        assertEquals(1, found.size(), found.toString());
-        assertTrue(found.get(0).rule().contains("real time"));
+                """, "real time");
     }
 
     @Test
     void globalRandomnessInProtocolCodeIsCaughtButCommentsAreNot() {
-        String source = """
+        assertOneViolation("storage/src/main/java/io/meridian/storage/Bad.java", """
                 package io.meridian.storage;
                 // Thread.sleep would be wrong here.
                 class Bad { java.util.Random r = new Random(); }
-                """;
-        var found = SourceRules.check(Path.of("storage/src/main/java/io/meridian/storage/Bad.java"), source);
-        assertEquals(1, found.size(), found.toString());
-        assertTrue(found.get(0).rule().contains("new Random"), found.toString());
+                """, "new Random");
+    }
+
+    @Test
+    void threadsInSimulatedProtocolCodeAreCaught() {
+        assertOneViolation("paxos-groups/src/main/java/io/meridian/groups/Bad.java", """
+                package io.meridian.groups;
+                class Bad { void f() { new Thread(() -> {}).start(); } }
+                """, "new Thread");
+    }
+
+    @Test
+    void lmdbOutsideItsAdapterIsCaught() {
+        assertOneViolation("storage/src/main/java/io/meridian/storage/Bad.java", """
+                package io.meridian.storage;
+                import org.lmdbjava.Env;
+                class Bad {}
+                """, "LMDB");
+    }
+
+    @Test
+    void aLowerModuleImportingAHigherOneIsCaught() {
+        assertOneViolation("storage/src/main/java/io/meridian/storage/Bad.java", """
+                package io.meridian.storage;
+                import io.meridian.txn.Something;
+                class Bad {}
+                """, "higher layer");
     }
 
     @Test
@@ -55,37 +75,9 @@ class ArchitectureRulesTest {
         assertEquals(List.of(), SourceRules.check(Path.of("truetime/src/main/java/io/meridian/truetime/system/Fine.java"), source));
     }
 
-    @Test
-    void lmdbOutsideItsAdapterIsCaught() {
-        String source = """
-                package io.meridian.storage;
-                import org.lmdbjava.Env;
-                class Bad {}
-                """;
-        var found = SourceRules.check(Path.of("storage/src/main/java/io/meridian/storage/Bad.java"), source);
+    private static void assertOneViolation(String path, String source, String ruleFragment) {
+        List<SourceRules.Violation> found = SourceRules.check(Path.of(path), source);
         assertEquals(1, found.size(), found.toString());
-        assertTrue(found.get(0).rule().contains("LMDB"));
-    }
-
-    @Test
-    void aLowerModuleImportingAHigherOneIsCaught() {
-        String source = """
-                package io.meridian.storage;
-                import io.meridian.txn.Something;
-                class Bad {}
-                """;
-        var found = SourceRules.check(Path.of("storage/src/main/java/io/meridian/storage/Bad.java"), source);
-        assertEquals(1, found.size(), found.toString());
-        assertTrue(found.get(0).rule().contains("higher layer"));
-    }
-
-    @Test
-    void threadsInSimulatedProtocolCodeAreCaught() {
-        String source = """
-                package io.meridian.groups;
-                class Bad { void f() { new Thread(() -> {}).start(); } }
-                """;
-        var found = SourceRules.check(Path.of("paxos-groups/src/main/java/io/meridian/groups/Bad.java"), source);
-        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).rule().contains(ruleFragment), found.toString());
     }
 }
