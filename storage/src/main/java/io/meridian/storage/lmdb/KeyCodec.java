@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  *       ({@code Long.MAX_VALUE - micros}, 8 bytes), a kind byte, and for a
  *       {@link VersionEntry.Kind#PUT_INLINE} the value bytes. Inverting puts the newest version
  *       first, so "newest version at or below t" is one {@code MDB_GET_BOTH_RANGE} seek to
- *       {@link #probe}. A key has at most one version per timestamp, so duplicates sort by
+ *       {@link #putProbe}. A key has at most one version per timestamp, so duplicates sort by
  *       timestamp alone whatever follows it.</li>
  *   <li>{@code values}: the values of {@link VersionEntry.Kind#PUT_EXTERNAL} versions (those
  *       longer than {@link #INLINE_VALUE_BYTES_MAX}); key = user key followed by the 8-byte
@@ -72,13 +72,7 @@ final class KeyCodec {
         return valueBytes <= INLINE_VALUE_BYTES_MAX;
     }
 
-    /** The full duplicate of {@code entry}, inline value included. */
-    static ByteBuffer entry(VersionEntry entry) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(ENTRY_HEADER_BYTES + entry.inlineValue().remaining());
-        return putEntry(buffer, entry).flip();
-    }
-
-    /** Writes the stored record of {@code entry} (see {@link #entry}) into {@code buffer}. */
+    /** Writes the full duplicate of {@code entry}, inline value included, into {@code buffer}. */
     static ByteBuffer putEntry(ByteBuffer buffer, VersionEntry entry) {
         return putEntry(buffer, entry.ts(), kindByte(entry.kind())).put(entry.inlineValue().duplicate());
     }
@@ -92,25 +86,17 @@ final class KeyCodec {
     }
 
     /**
-     * The duplicate to seek to with {@code MDB_GET_BOTH_RANGE} for a read at {@code readTs}:
-     * the first duplicate at or after it is the newest version with timestamp {@code <= readTs}.
+     * Writes the probe of {@code readTs} into {@code buffer}: the duplicate to seek to with
+     * {@code MDB_GET_BOTH_RANGE} for a read at {@code readTs}. The first duplicate at or after
+     * it is the newest version with timestamp {@code <= readTs}.
      */
-    static ByteBuffer probe(Timestamp readTs) {
-        return entryBuffer(readTs, PROBE);
-    }
-
-    /** {@link #probe} of {@link Timestamp#MAX}, made once: it finds a key's newest version. Read-only, shared. */
-    static final ByteBuffer NEWEST_PROBE = probe(Timestamp.MAX).asReadOnlyBuffer();
-
-    private static ByteBuffer entryBuffer(Timestamp ts, byte kind) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(ENTRY_HEADER_BYTES);
-        return putEntry(buffer, ts, kind).flip();
-    }
-
-    /** Writes the probe of {@code readTs} (see {@link #probe}) into {@code buffer}. */
     static ByteBuffer putProbe(ByteBuffer buffer, Timestamp readTs) {
         return putEntry(buffer, readTs, PROBE);
     }
+
+    /** The probe of {@link Timestamp#MAX}, made once: it finds a key's newest version. Read-only, shared. */
+    static final ByteBuffer NEWEST_PROBE =
+            putProbe(ByteBuffer.allocateDirect(ENTRY_HEADER_BYTES), Timestamp.MAX).flip().asReadOnlyBuffer();
 
     private static ByteBuffer putEntry(ByteBuffer buffer, Timestamp ts, byte kind) {
         return buffer.putLong(Long.MAX_VALUE - ts.micros()).put(kind);
@@ -150,10 +136,10 @@ final class KeyCodec {
         return new IllegalStateException("corrupt version entry: " + detail);
     }
 
-    static ByteBuffer valueKey(ByteString key, Timestamp ts) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(key.size() + Long.BYTES);
+    /** Writes the {@code values} key of the put of {@code key} at {@code ts} into {@code buffer}. */
+    static ByteBuffer putValueKey(ByteBuffer buffer, ByteString key, Timestamp ts) {
         key.copyTo(buffer);
-        return buffer.putLong(ts.micros()).flip();
+        return buffer.putLong(ts.micros());
     }
 
     static ByteBuffer groupKey(GroupId group) {

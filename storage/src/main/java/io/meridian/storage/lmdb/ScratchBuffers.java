@@ -32,20 +32,19 @@ final class ScratchBuffers {
         return key.flip();
     }
 
-    /** The same bytes as {@link KeyCodec#probe}. */
+    /** The visibility probe of a read at {@code readTs} ({@link KeyCodec#putProbe}). */
     ByteBuffer probe(Timestamp readTs) {
         probe.clear();
         return KeyCodec.putProbe(probe, readTs).flip();
     }
 
-    /** The same bytes as {@link KeyCodec#valueKey}. */
+    /** The {@code values} key of the put of {@code bytes} at {@code ts} ({@link KeyCodec#putValueKey}). */
     ByteBuffer valueKey(ByteString bytes, Timestamp ts) {
         valueKey.clear();
-        bytes.copyTo(valueKey);
-        return valueKey.putLong(ts.micros()).flip();
+        return KeyCodec.putValueKey(valueKey, bytes, ts).flip();
     }
 
-    /** The same bytes as {@link KeyCodec#entry}: the stored record of {@code version}. */
+    /** The stored record of {@code version} ({@link KeyCodec#putEntry}). */
     ByteBuffer entry(VersionEntry version) {
         entry.clear();
         return KeyCodec.putEntry(entry, version).flip();

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 /**
  * One version of a key as the {@code versions} table records it: its timestamp, its kind and,
  * for a small put, the value itself. A large put's value lives in the {@code values} table under
- * key and timestamp. {@link KeyCodec#entry} and {@link KeyCodec#decodeEntry} turn it into the
+ * key and timestamp. {@link KeyCodec#putEntry} and {@link KeyCodec#decodeEntry} turn it into the
  * duplicate bytes and back.
  *
  * <p>A decoded entry's inline value is a view of LMDB memory, valid only inside the transaction

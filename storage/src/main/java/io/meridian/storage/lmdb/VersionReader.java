@@ -21,7 +21,7 @@ import java.util.Optional;
 /**
  * Reads versions inside one transaction (read or write; a write transaction sees its own
  * writes) for the write, GC and snapshot paths; client reads go through {@link SnapshotReader}. Visibility is one rule: the newest entry of a key whose timestamp is at or below
- * the read timestamp, found by an {@code MDB_GET_BOTH_RANGE} seek to {@link KeyCodec#probe}.
+ * the read timestamp, found by an {@code MDB_GET_BOTH_RANGE} seek to {@link KeyCodec#putProbe}.
  * Does not check the GC horizon; callers do, in the same transaction.
  */
 final class VersionReader {
@@ -100,7 +100,7 @@ final class VersionReader {
 
     /**
      * The newest entry of {@code key} with timestamp at or below the read timestamp encoded in
-     * {@code probe} ({@link KeyCodec#probe}): the one visibility rule of the store.
+     * {@code probe} ({@link KeyCodec#putProbe}): the one visibility rule of the store.
      */
     static Optional<VersionEntry> entryAtOrBelow(Cursor<ByteBuffer> cursor, ByteBuffer key, ByteBuffer probe) {
         if (!cursor.get(key, probe, SeekOp.MDB_GET_BOTH_RANGE)) {
