@@ -70,10 +70,22 @@ public record KeySpan(ByteString start, ByteString end) {
      * @throws IllegalArgumentException otherwise
      */
     public static List<KeySpan> requireSortedDisjoint(List<KeySpan> spans) {
-        List<KeySpan> copy = List.copyOf(spans);
+        List<KeySpan> copy = requireSortedDisjointOrEmpty(spans);
         if (copy.isEmpty()) {
             throw new IllegalArgumentException("at least one key span is required");
         }
+        return copy;
+    }
+
+    /**
+     * As {@link #requireSortedDisjoint}, but an empty list is accepted: for span snapshots of a
+     * group that holds no key spans (the meta group, a group before its first range), which
+     * carry only the group's records.
+     *
+     * @throws IllegalArgumentException when the spans are unsorted or overlap
+     */
+    public static List<KeySpan> requireSortedDisjointOrEmpty(List<KeySpan> spans) {
+        List<KeySpan> copy = List.copyOf(spans);
         for (int i = 1; i < copy.size(); i++) {
             KeySpan previous = copy.get(i - 1);
             if (!previous.hasEnd() || Keys.compare(previous.end, copy.get(i).start) > 0) {

@@ -116,12 +116,24 @@ public final class LmdbMvccStore implements MvccStore {
         return tables.read(records::gcHorizon);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code spans} may be empty (a group holding no key spans, such as the meta group):
+     * the snapshot then carries only the group's applied index, metadata and prepared records.
+     */
     @Override
     public SpanSnapshot exportSpans(GroupId group, List<KeySpan> spans) {
         Objects.requireNonNull(group, "group");
         return LmdbSpanSnapshot.open(tables, group, spans);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code spans} may be empty, for a snapshot exported with no spans: only the group's
+     * records and applied index are replaced.
+     */
     @Override
     public void importSpans(GroupId group, List<KeySpan> spans, InputStream in) throws IOException {
         Objects.requireNonNull(group, "group");

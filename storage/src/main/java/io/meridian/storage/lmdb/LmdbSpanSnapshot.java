@@ -41,7 +41,7 @@ final class LmdbSpanSnapshot implements SpanSnapshot {
 
     /** Opens the read transaction and reads the header values from it. */
     static LmdbSpanSnapshot open(LmdbTables tables, GroupId group, List<KeySpan> spans) {
-        List<KeySpan> checked = KeySpan.requireSortedDisjoint(spans);
+        List<KeySpan> checked = KeySpan.requireSortedDisjointOrEmpty(spans);
         Txn<ByteBuffer> txn = tables.openLongRead();
         try {
             StoreRecords records = new StoreRecords(tables);

@@ -93,7 +93,7 @@ final class SnapshotFormat {
                 spans.add(new KeySpan(in.getShortBytes("span start"), in.getShortBytes("span end")));
             }
             in.expectEnd("header");
-            return new Header(group, KeySpan.requireSortedDisjoint(spans), appliedIndex, horizon);
+            return new Header(group, KeySpan.requireSortedDisjointOrEmpty(spans), appliedIndex, horizon);
         }
     }
 

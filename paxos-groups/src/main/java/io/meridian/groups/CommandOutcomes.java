@@ -1,0 +1,233 @@
+package io.meridian.groups;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.meridian.api.internal.v1.CommandReply;
+import io.meridian.api.internal.v1.GroupCommand;
+import io.meridian.api.internal.v1.InitGroup;
+import io.meridian.api.internal.v1.Lease;
+import io.meridian.api.internal.v1.MetaCommand;
+import io.meridian.api.internal.v1.RangeState;
+import io.meridian.api.internal.v1.RejectReason;
+import io.meridian.api.internal.v1.Split;
+import io.meridian.api.internal.v1.Write;
+import io.meridian.storage.GroupId;
+import io.meridian.storage.KeySpan;
+import io.meridian.storage.Keys;
+import io.meridian.storage.MvccStore;
+import io.meridian.storage.Mutation;
+import io.meridian.truetime.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides what one command does to a group: the next {@link GroupState}, the reply, and the
+ * user-data mutations to write. A pure function of the command, the applied state and the
+ * group's data (read checks read it); writes nothing. {@link RangeStateMachine} persists the
+ * outcome.
+ */
+final class CommandOutcomes {
+
+    /** Bits of a range id below the group id: a range id is {@code group_id * 2^32 + sequence}. */
+    static final int RANGE_SEQUENCE_BITS = 32;
+
+    private static final Comparator<RangeState> BY_START =
+            Comparator.comparing((RangeState range) -> range.getSpan().getStart(), Keys.ORDER);
+
+    /**
+     * What a command does.
+     *
+     * @param next the state afterwards (unchanged for a rejection)
+     * @param reply the reply to the proposer
+     * @param mutations user-data changes, written at {@code commitTs}
+     * @param commitTs present exactly when the command is an applied write
+     */
+    record Outcome(GroupState next, CommandReply reply, List<Mutation> mutations, Optional<Timestamp> commitTs) {
+
+        Outcome {
+            mutations = List.copyOf(mutations);
+        }
+
+        static Outcome rejected(GroupState current, Rejection rejection) {
+            return new Outcome(current, rejection.reply(current.ranges()), List.of(), Optional.empty());
+        }
+
+        static Outcome applied(GroupState next, long tsMicros, List<RangeState> ranges) {
+            CommandReply reply = CommandReply.newBuilder().setApplied(CommandReply.Applied.newBuilder()
+                    .setTsMicros(tsMicros).addAllRanges(ranges)).build();
+            return new Outcome(next, reply, List.of(), Optional.empty());
+        }
+    }
+
+    private final GroupId group;
+    private final MvccStore store;
+
+    CommandOutcomes(GroupId group, MvccStore store) {
+        this.group = group;
+        this.store = store;
+    }
+
+    /** The range id of sequence {@code sequence} in {@code group}. */
+    static long rangeId(GroupId group, long sequence) {
+        if (sequence < 1 || sequence >= 1L << RANGE_SEQUENCE_BITS) {
+            throw new IllegalArgumentException("range sequence out of bounds: " + sequence);
+        }
+        return Math.addExact(Math.multiplyExact(group.value(), 1L << RANGE_SEQUENCE_BITS), sequence);
+    }
+
+    /** What {@code command} does to {@code current}. */
+    Outcome decide(GroupState current, ByteString command) {
+        GroupCommand parsed;
+        try {
+            parsed = GroupCommand.parseFrom(command);
+        } catch (InvalidProtocolBufferException e) {
+            return Outcome.rejected(current, Rejection.invalid("unreadable command: " + e.getMessage()));
+        }
+        return switch (parsed.getKindCase()) {
+            case INIT -> init(current, parsed.getInit());
+            case WRITE -> write(current, parsed.getWrite());
+            case LEASE -> lease(current, parsed.getLease());
+            case SPLIT -> split(current, parsed.getSplit());
+            case META -> meta(current, parsed.getMeta());
+            case KIND_NOT_SET -> Outcome.rejected(current, Rejection.invalid("command has no kind"));
+        };
+    }
+
+    private Outcome init(GroupState current, InitGroup init) {
+        if (current.initialized()) {
+            return Outcome.applied(current, 0, current.ranges());
+        }
+        if (init.getGroupId() != group.value()) {
+            return Outcome.rejected(current, Rejection.invalid("InitGroup for group-" + init.getGroupId()
+                    + " reached " + group));
+        }
+        List<RangeState> ranges = init.getRangesList().stream().sorted(BY_START).toList();
+        Set<Long> ids = new HashSet<>();
+        try {
+            KeySpan.requireSortedDisjointOrEmpty(GroupRanges.spans(ranges));
+        } catch (IllegalArgumentException e) {
+            return Outcome.rejected(current, Rejection.invalid("InitGroup ranges: " + e.getMessage()));
+        }
+        for (RangeState range : ranges) {
+            if (!ids.add(range.getRangeId())) {
+                return Outcome.rejected(current, Rejection.invalid("InitGroup repeats range id " + range.getRangeId()));
+            }
+        }
+        return Outcome.applied(current.withInit(init.getMeta(), ranges), 0, ranges);
+    }
+
+    private Outcome write(GroupState current, Write write) {
+        List<Mutation> mutations = new ArrayList<>();
+        Timestamp commitTs;
+        try {
+            commitTs = new Timestamp(write.getCommitTsMicros());
+            for (int i = 0; i < write.getMutationsCount(); i++) {
+                mutations.add(toStorage(i, write.getMutations(i)));
+            }
+        } catch (IllegalArgumentException e) {
+            return Outcome.rejected(current, Rejection.invalid(e.getMessage()));
+        }
+        Optional<String> outside = GroupRanges.firstOutside(current.ranges(), mutations);
+        if (outside.isPresent()) {
+            return Outcome.rejected(current, Rejection.wrongRange(outside.get()));
+        }
+        if (!commitTs.isAfter(current.lastTs())) {
+            return Outcome.rejected(current, new Rejection(RejectReason.REJECT_REASON_STALE_TIMESTAMP,
+                    "commit timestamp " + commitTs + " is not above the group's last timestamp " + current.lastTs()));
+        }
+        Optional<Rejection> badCheck = ReadChecks.validate(write.getReadChecksList(), current.ranges(), commitTs);
+        if (badCheck.isPresent()) {
+            return Outcome.rejected(current, badCheck.get());
+        }
+        Optional<String> conflict = ReadChecks.firstConflict(store, write.getReadChecksList());
+        if (conflict.isPresent()) {
+            return Outcome.rejected(current, new Rejection(RejectReason.REJECT_REASON_READ_CONFLICT, conflict.get()));
+        }
+        Outcome applied = Outcome.applied(current.withLastTs(commitTs), commitTs.micros(), List.of());
+        return new Outcome(applied.next(), applied.reply(), mutations, Optional.of(commitTs));
+    }
+
+    private static Mutation toStorage(int index, io.meridian.api.v1.Mutation mutation) {
+        try {
+            return Mutations.toStorage(mutation);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mutation " + index + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Outcome lease(GroupState current, Lease lease) {
+        GroupLease proposed;
+        Timestamp closedTs;
+        try {
+            proposed = new GroupLease(new NodeId(lease.getHolderNodeId()), lease.getTerm(),
+                    new Timestamp(lease.getEndMicros()));
+            closedTs = new Timestamp(lease.getClosedTsMicros());
+        } catch (IllegalArgumentException e) {
+            return Outcome.rejected(current, Rejection.invalid("lease: " + e.getMessage()));
+        }
+        GroupLease next = proposed;
+        Timestamp priorLeaseEnd = current.priorLeaseEnd();
+        if (current.lease().isPresent()) {
+            GroupLease old = current.lease().get();
+            if (proposed.term() < old.term()) {
+                return Outcome.rejected(current, Rejection.invalid("lease of term " + proposed.term()
+                        + " after a lease of term " + old.term()));
+            }
+            if (old.sameTenure(proposed)) {
+                // TrueTime readings are not monotonic; a renewal never shortens what the holder already had.
+                next = new GroupLease(proposed.holder(), proposed.term(), Timestamp.max(old.end(), proposed.end()));
+            } else {
+                priorLeaseEnd = Timestamp.max(priorLeaseEnd, old.end());
+            }
+        }
+        GroupState state = current.withLease(next, priorLeaseEnd, Timestamp.max(current.lastTs(), closedTs));
+        return Outcome.applied(state, next.end().micros(), List.of());
+    }
+
+    private Outcome split(GroupState current, Split split) {
+        List<RangeState> ranges = current.ranges();
+        int position = -1;
+        for (int i = 0; i < ranges.size(); i++) {
+            if (ranges.get(i).getRangeId() == split.getRangeId()) {
+                position = i;
+            }
+        }
+        if (position < 0) {
+            return Outcome.rejected(current, Rejection.invalid("range " + split.getRangeId() + " is not in " + group));
+        }
+        RangeState range = ranges.get(position);
+        KeySpan span = GroupRanges.span(range);
+        ByteString key = split.getSplitKey();
+        if (!span.contains(key) || key.equals(span.start())) {
+            return Outcome.rejected(current, Rejection.invalid("split key " + Keys.describe(key)
+                    + " is not strictly inside range " + range.getRangeId() + " " + span));
+        }
+        long newId = split.getNewRangeId();
+        long sequence = newId - (group.value() << RANGE_SEQUENCE_BITS);
+        if (sequence < current.nextRangeSequence() || sequence >= 1L << RANGE_SEQUENCE_BITS) {
+            return Outcome.rejected(current, Rejection.invalid("new range id " + newId + " is not one " + group
+                    + " may allocate next (sequence " + current.nextRangeSequence() + " or above)"));
+        }
+        RangeState left = range.toBuilder().setSpan(Mutations.keyRange(new KeySpan(span.start(), key)))
+                .setGeneration(range.getGeneration() + 1).build();
+        RangeState right = RangeState.newBuilder().setRangeId(newId)
+                .setSpan(Mutations.keyRange(new KeySpan(key, span.end())))
+                .setGeneration(range.getGeneration() + 1).build();
+        List<RangeState> next = new ArrayList<>(ranges);
+        next.set(position, left);
+        next.add(position + 1, right);
+        return Outcome.applied(current.withRanges(next, sequence + 1), 0, List.of(left, right));
+    }
+
+    private static Outcome meta(GroupState current, MetaCommand command) {
+        if (!current.meta()) {
+            return Outcome.rejected(current, Rejection.invalid("meta commands apply only in the meta group"));
+        }
+        MetaCommands.Result result = MetaCommands.apply(current.metaState(), command);
+        return new Outcome(current.withMetaState(result.state()), result.reply(), List.of(), Optional.empty());
+    }
+}

@@ -1,0 +1,94 @@
+package io.meridian.groups;
+
+import com.google.protobuf.ByteString;
+import io.meridian.api.internal.v1.RangeState;
+import io.meridian.api.internal.v1.RejectReason;
+import io.meridian.storage.KeySpan;
+import io.meridian.storage.Keys;
+import io.meridian.storage.Mutation;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Questions about a group's ranges (sorted by start, disjoint): which range holds a key, and
+ * whether keys, spans and mutations lie inside the group.
+ *
+ * <p>A span (a {@code delete_range}, a scan, a range read check) is inside the group when the
+ * <em>union</em> of its ranges encloses it: adjacent ranges of one group join, so a span may
+ * cross the split points of the group's own ranges.
+ */
+final class GroupRanges {
+
+    private GroupRanges() {
+    }
+
+    /** The key span of a range. */
+    static KeySpan span(RangeState range) {
+        return Mutations.span(range.getSpan());
+    }
+
+    /** The key spans of {@code ranges}, in order. */
+    static List<KeySpan> spans(List<RangeState> ranges) {
+        return ranges.stream().map(GroupRanges::span).toList();
+    }
+
+    /** The range holding {@code key}, if any. */
+    static Optional<RangeState> holding(List<RangeState> ranges, ByteString key) {
+        return ranges.stream().filter(range -> span(range).contains(key)).findFirst();
+    }
+
+    /** True when the union of {@code ranges} encloses {@code span}. */
+    static boolean encloses(List<RangeState> ranges, KeySpan span) {
+        return KeySpan.unionEncloses(spans(ranges), span);
+    }
+
+    /** A description of the first mutation outside {@code ranges}, if any. */
+    static Optional<String> firstOutside(List<RangeState> ranges, List<Mutation> mutations) {
+        for (Mutation mutation : mutations) {
+            boolean inside = switch (mutation) {
+                case Mutation.Put put -> holding(ranges, put.key()).isPresent();
+                case Mutation.Delete delete -> holding(ranges, delete.key()).isPresent();
+                case Mutation.DeleteRange range -> encloses(ranges, range.span());
+            };
+            if (!inside) {
+                return Optional.of(describe(mutation) + " is outside the group's ranges");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks that every key of {@code spec} lies in {@code ranges}.
+     *
+     * @throws CommandRejectedException ({@code WRONG_RANGE}) otherwise
+     */
+    static void requireInside(List<RangeState> ranges, ReadSpec spec) {
+        switch (spec) {
+            case ReadSpec.Keys keys -> {
+                for (ByteString key : keys.keys()) {
+                    if (holding(ranges, key).isEmpty()) {
+                        throw wrongRange("key " + Keys.describe(key) + " is outside the group's ranges", ranges);
+                    }
+                }
+            }
+            case ReadSpec.Span span -> {
+                if (!encloses(ranges, span.span())) {
+                    throw wrongRange("span " + span.span() + " is outside the group's ranges", ranges);
+                }
+            }
+        }
+    }
+
+    /** The exception a replica throws for keys outside its group. */
+    static CommandRejectedException wrongRange(String message, List<RangeState> ranges) {
+        return new CommandRejectedException(RejectReason.REJECT_REASON_WRONG_RANGE, message, ranges);
+    }
+
+    private static String describe(Mutation mutation) {
+        return switch (mutation) {
+            case Mutation.Put put -> "put of " + Keys.describe(put.key());
+            case Mutation.Delete delete -> "delete of " + Keys.describe(delete.key());
+            case Mutation.DeleteRange range -> "delete_range of " + range.span();
+        };
+    }
+}

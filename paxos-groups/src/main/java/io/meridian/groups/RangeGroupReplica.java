@@ -1,0 +1,327 @@
+package io.meridian.groups;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.meridian.api.internal.v1.CommandReply;
+import io.meridian.api.internal.v1.GroupCommand;
+import io.meridian.api.internal.v1.MetaState;
+import io.meridian.api.internal.v1.RangeState;
+import io.meridian.api.internal.v1.ReadCheck;
+import io.meridian.api.internal.v1.RejectReason;
+import io.meridian.api.internal.v1.Split;
+import io.meridian.api.internal.v1.Write;
+import io.meridian.storage.GroupId;
+import io.meridian.storage.Keys;
+import io.meridian.storage.Mutation;
+import io.meridian.storage.ReadBelowHorizonException;
+import io.meridian.truetime.Timestamp;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * A {@link GroupReplica} over a {@link RangeStateMachine} and a {@link ReplicatedLog}: plain
+ * protocol code whose time comes from the environment's TrueTime, fence and scheduler.
+ *
+ * <ul>
+ *   <li><b>Commit</b> (leader, lease held): pre-checks keys against the ranges
+ *       ({@code WRONG_RANGE}), the batch limits (storage exceptions) and read checks' keys and
+ *       GC horizon; assigns {@code s} and proposes the write under the lease's lock (see
+ *       {@link LeaderLease}); runs commit wait until {@code TT.after(s)} alongside replication;
+ *       completes with {@code s} when the write is applied here and the wait is over.</li>
+ *   <li><b>Strong read</b> (leader, lease held): reads at {@code s_read = lastTs} of the applied
+ *       state, which covers every acknowledged commit, and completes once
+ *       {@code TT.after(s_read)}, so that a transaction that starts after the read returns gets
+ *       a later timestamp even if the read saw a write whose own commit wait is still running.</li>
+ *   <li><b>Snapshot reads</b> ({@link #readAt}, {@link #readAtSafeTime}) at any replica once its
+ *       safe time (applied {@code lastTs}) reaches the timestamp; reads that had to wait run on
+ *       the scheduler, never on the apply thread.</li>
+ *   <li><b>Split</b> (leader): proposes a {@code Split} with a new range id
+ *       {@code group_id * 2^32 + sequence}.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Every method reports failures through its future, never by throwing.
+ * Futures complete on the caller's thread (answers ready at once), the replication layer's
+ * apply thread or the scheduler's thread: callbacks must not block.
+ */
+public final class RangeGroupReplica implements GroupReplica {
+
+    private final GroupEnvironment env;
+    private final ReplicatedLog log;
+    private final RangeStateMachine stateMachine;
+    private final LeaderLease lease;
+    private final SafeTimeWaiters waiters;
+    private final Executor onScheduler;
+    private final GroupStateListener listener;
+    private final Object splitLock = new Object();
+    private long nextRangeSequence = GroupState.FIRST_RANGE_SEQUENCE;
+
+    /**
+     * A replica of {@code stateMachine}'s group on {@code env.self()}. Starts listening to the
+     * state machine at once: if this node leads, it starts acquiring its lease.
+     *
+     * @throws IllegalArgumentException when the log, state machine and environment disagree on
+     *     the group, the node or the store
+     */
+    public RangeGroupReplica(GroupEnvironment env, ReplicatedLog log, RangeStateMachine stateMachine) {
+        this.env = Objects.requireNonNull(env, "env");
+        this.log = Objects.requireNonNull(log, "log");
+        this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
+        if (!log.group().equals(stateMachine.group()) || !log.self().equals(env.self())
+                || env.store() != stateMachine.store()) {
+            throw new IllegalArgumentException("log (" + log.group() + " at " + log.self() + "), state machine ("
+                    + stateMachine.group() + ") and environment (" + env.self() + ") must agree on group, node and store");
+        }
+        this.lease = new LeaderLease(stateMachine.group(), env, log, stateMachine::state);
+        this.waiters = new SafeTimeWaiters(env.scheduler(), () -> stateMachine.state().lastTs());
+        this.onScheduler = task -> env.scheduler().schedule(task, 0);
+        this.listener = new GroupStateListener() {
+            @Override
+            public void applied(GroupState state) {
+                waiters.advanced(state.lastTs());
+            }
+
+            @Override
+            public void leaderChanged(Optional<NodeId> leader, long term) {
+                lease.leaderChanged(leader, term);
+            }
+        };
+        stateMachine.addListener(listener);
+    }
+
+    @Override
+    public GroupId group() {
+        return stateMachine.group();
+    }
+
+    @Override
+    public ReplicatedLog log() {
+        return log;
+    }
+
+    @Override
+    public boolean isMeta() {
+        return stateMachine.state().meta();
+    }
+
+    @Override
+    public List<RangeState> ranges() {
+        return stateMachine.state().ranges();
+    }
+
+    @Override
+    public Timestamp safeTs() {
+        return stateMachine.state().lastTs();
+    }
+
+    @Override
+    public boolean leaseHeld() {
+        return lease.held();
+    }
+
+    @Override
+    public CompletableFuture<Timestamp> commit(List<Mutation> mutations, List<ReadCheck> readChecks) {
+        try {
+            List<Mutation> writes = List.copyOf(mutations);
+            List<ReadCheck> checks = List.copyOf(readChecks);
+            precheck(writes, checks);
+            Write.Builder write = Write.newBuilder()
+                    .addAllMutations(writes.stream().map(Mutations::toWire).toList())
+                    .addAllReadChecks(checks)
+                    .setLeaderNodeId(env.self().value());
+            LeaderLease.Assigned assigned = lease.proposeAtNextTimestamp(ts -> GroupCommand.newBuilder()
+                    .setWrite(write.setCommitTsMicros(ts.micros())).build());
+            CompletableFuture<Timestamp> commitWait = env.commitWait().waitUntilAfter(assigned.ts());
+            assigned.reply().whenComplete((reply, failure) -> {
+                if (failure != null) {
+                    commitWait.cancel(false);
+                }
+            });
+            return onApplied(assigned.reply(), applied -> commitWait).thenCompose(Function.identity());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<ReadResult> strongRead(ReadSpec spec) {
+        try {
+            lease.requireLease();
+            GroupState state = stateMachine.state();
+            GroupRanges.requireInside(state.ranges(), spec);
+            Timestamp readTs = state.lastTs();
+            ReadResult result = GroupReads.read(env.store(), spec, readTs);
+            return env.commitWait().waitUntilAfter(readTs).thenApply(ts -> result);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<ReadResult> readAt(Timestamp readTs, ReadSpec spec, Duration maxWait) {
+        try {
+            GroupRanges.requireInside(ranges(), spec);
+            CompletableFuture<Timestamp> safe = waiters.await(readTs, maxWait);
+            if (safe.isDone() && !safe.isCompletedExceptionally()) {
+                return CompletableFuture.completedFuture(readInside(spec, readTs));
+            }
+            return safe.thenApplyAsync(ignored -> readInside(spec, readTs), onScheduler);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<ReadResult> readAtSafeTime(Timestamp minReadTs, ReadSpec spec, Duration maxWait) {
+        try {
+            GroupRanges.requireInside(ranges(), spec);
+            CompletableFuture<Timestamp> safe = waiters.await(minReadTs, maxWait);
+            if (safe.isDone() && !safe.isCompletedExceptionally()) {
+                return CompletableFuture.completedFuture(readInside(spec, safeTs()));
+            }
+            return safe.thenApplyAsync(ignored -> readInside(spec, safeTs()), onScheduler);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<RangeState>> split(ByteString splitKey) {
+        try {
+            CompletableFuture<ByteString> reply;
+            synchronized (splitLock) {
+                if (!log.isLeader()) {
+                    throw new NotLeaderException(group(), log.leader());
+                }
+                GroupState state = stateMachine.state();
+                RangeState range = GroupRanges.holding(state.ranges(), splitKey).orElseThrow(() -> invalid(
+                        "split key " + Keys.describe(splitKey) + " is not in " + group(), state.ranges()));
+                if (GroupRanges.span(range).start().equals(splitKey)) {
+                    throw invalid("split key " + Keys.describe(splitKey) + " already starts range "
+                            + range.getRangeId(), state.ranges());
+                }
+                // Concurrent splits must not pick the same id before either is applied.
+                long sequence = Math.max(nextRangeSequence, state.nextRangeSequence());
+                nextRangeSequence = sequence + 1;
+                Split split = Split.newBuilder().setRangeId(range.getRangeId()).setSplitKey(splitKey)
+                        .setNewRangeId(CommandOutcomes.rangeId(group(), sequence)).build();
+                reply = proposeBytes(GroupCommand.newBuilder().setSplit(split).build());
+            }
+            return onApplied(reply, CommandReply.Applied::getRangesList);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Completes with the reply as the state machine gave it, {@code Rejected} included.
+     * Refuses {@code Write} and {@code Lease} commands ({@link IllegalArgumentException}):
+     * their timestamps must come from {@link #commit} and the replica's own lease.
+     */
+    @Override
+    public CompletableFuture<CommandReply> propose(GroupCommand command) {
+        if (command.hasWrite() || command.hasLease()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "writes are proposed by commit and leases by the replica itself, not by propose"));
+        }
+        return proposeBytes(command).thenApply(RangeGroupReplica::parseReply);
+    }
+
+    /** {@inheritDoc} The meta group's state is empty (default) until it is bootstrapped. */
+    @Override
+    public Optional<MetaState> meta() {
+        GroupState state = stateMachine.state();
+        return state.meta() ? Optional.of(state.metaState().orElse(MetaState.getDefaultInstance())) : Optional.empty();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Scans the newest live versions of the group's ranges, counting key and value bytes
+     * of at most {@link GroupReplicaOptions#approximateBytesRowsMax()} rows: exact below that
+     * cap, a lower bound at it. Runs on the caller's thread; its cost grows with the cap.
+     */
+    @Override
+    public long approximateBytes() {
+        return GroupReads.liveBytes(env.store(), GroupRanges.spans(ranges()), env.options().approximateBytesRowsMax());
+    }
+
+    @Override
+    public void close() {
+        stateMachine.removeListener(listener);
+        lease.close();
+        waiters.close();
+    }
+
+    private void precheck(List<Mutation> writes, List<ReadCheck> checks) {
+        List<RangeState> ranges = ranges();
+        Optional<String> outside = GroupRanges.firstOutside(ranges, writes);
+        if (outside.isPresent()) {
+            throw GroupRanges.wrongRange(outside.get(), ranges);
+        }
+        stateMachine.checkWriteLimits(writes);
+        Timestamp horizon = env.store().gcHorizon();
+        for (ReadCheck check : checks) {
+            boolean inside = switch (check.getTargetCase()) {
+                case KEY -> GroupRanges.holding(ranges, check.getKey()).isPresent();
+                case RANGE -> GroupRanges.encloses(ranges, Mutations.span(check.getRange()));
+                case TARGET_NOT_SET -> throw new IllegalArgumentException("a read check needs a key or a range");
+            };
+            if (!inside) {
+                throw GroupRanges.wrongRange("a read check is outside the group's ranges", ranges);
+            }
+            Timestamp readTs = new Timestamp(check.getReadTsMicros());
+            if (readTs.isBefore(horizon)) {
+                throw new ReadBelowHorizonException(readTs, horizon);
+            }
+        }
+    }
+
+    private ReadResult readInside(ReadSpec spec, Timestamp readTs) {
+        GroupRanges.requireInside(ranges(), spec);
+        return GroupReads.read(env.store(), spec, readTs);
+    }
+
+    private CompletableFuture<ByteString> proposeBytes(GroupCommand command) {
+        try {
+            return log.propose(command.toByteString());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The value {@code onApplied} derives from an {@code Applied} reply; fails on any other. */
+    private static <T> CompletableFuture<T> onApplied(CompletableFuture<ByteString> reply,
+            Function<CommandReply.Applied, T> onApplied) {
+        return reply.thenCompose(bytes -> {
+            CommandReply parsed = parseReply(bytes);
+            return switch (parsed.getKindCase()) {
+                case APPLIED -> CompletableFuture.completedFuture(onApplied.apply(parsed.getApplied()));
+                case REJECTED -> CompletableFuture.failedFuture(new CommandRejectedException(
+                        parsed.getRejected().getReason(), parsed.getRejected().getMessage(),
+                        parsed.getRejected().getRangesList()));
+                case KIND_NOT_SET -> CompletableFuture.failedFuture(new ReplicationException(
+                        "the command's index was already applied here (a snapshot overtook it); its outcome is unknown",
+                        null));
+            };
+        });
+    }
+
+    private static CommandReply parseReply(ByteString bytes) {
+        try {
+            return CommandReply.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("the state machine returned an unreadable reply", e);
+        }
+    }
+
+    private static CommandRejectedException invalid(String message, List<RangeState> ranges) {
+        return new CommandRejectedException(RejectReason.REJECT_REASON_INVALID, message, ranges);
+    }
+}

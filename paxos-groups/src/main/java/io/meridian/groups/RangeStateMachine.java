@@ -1,0 +1,238 @@
+package io.meridian.groups;
+
+import com.google.protobuf.ByteString;
+import io.meridian.api.internal.v1.CommandReply;
+import io.meridian.api.internal.v1.InitGroup;
+import io.meridian.api.internal.v1.MetaState;
+import io.meridian.storage.GroupId;
+import io.meridian.storage.KeySpan;
+import io.meridian.storage.LimitExceededException;
+import io.meridian.storage.MvccStore;
+import io.meridian.storage.Mutation;
+import io.meridian.storage.NonIncreasingTimestampException;
+import io.meridian.storage.SnapshotFormatException;
+import io.meridian.storage.SpanSnapshot;
+import io.meridian.storage.WriteBatch;
+import io.meridian.truetime.Timestamp;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The {@link GroupStateMachine} of a group hosting ranges (or of the meta group) over the
+ * node's {@link MvccStore}: applies {@code InitGroup}, {@code Write}, {@code Lease},
+ * {@code Split} and {@code MetaCommand} as {@link CommandOutcomes} decides, writing each
+ * command's mutations, the new {@link GroupState} (as group metadata) and the applied index in
+ * one {@link WriteBatch}. The state is loaded from the store at construction, so a restarted
+ * replica resumes exactly where its last batch left it.
+ *
+ * <p>A refused command is a {@code Rejected} reply that changes nothing but the applied index.
+ * That includes a write the store refuses ({@link LimitExceededException},
+ * {@link NonIncreasingTimestampException}): the batch is built and applied before the state
+ * moves, and the store writes nothing of a refused batch. Any other exception (store full,
+ * incomplete import, corrupt metadata) escapes: an environment failure that must stop the node.
+ *
+ * <p><b>Snapshots</b> are a header (magic, version, then a length-delimited {@link InitGroup}
+ * listing the ranges) followed by the store's span snapshot of those ranges, which carries the
+ * data, the metadata and the applied index. Installing one replaces those spans and the group's
+ * records; data the replica held in spans the snapshot does not list stays (no command moves
+ * ranges between groups yet).
+ *
+ * <p><b>Threading</b>: as {@link GroupStateMachine} says. {@link #state()} may be read from any
+ * thread; it is published after the store holds it. Listeners hear every applied state on the
+ * apply thread.
+ */
+public final class RangeStateMachine implements GroupStateMachine {
+
+    private static final int SNAPSHOT_MAGIC = 0x4d524753; // "MRGS"
+    private static final int SNAPSHOT_VERSION = 1;
+
+    private final GroupId group;
+    private final MvccStore store;
+    private final CommandOutcomes outcomes;
+    private final List<GroupStateListener> listeners = new CopyOnWriteArrayList<>();
+    private final Object leaderLock = new Object();
+    private Optional<NodeId> leader = Optional.empty();
+    private long leaderTerm = -1;
+    private volatile GroupState state;
+
+    /**
+     * The state machine of {@code group} over {@code store}, resuming from what the store holds.
+     *
+     * @throws IllegalStateException when the stored group state is corrupt
+     */
+    public RangeStateMachine(GroupId group, MvccStore store) {
+        this.group = Objects.requireNonNull(group, "group");
+        this.store = Objects.requireNonNull(store, "store");
+        this.outcomes = new CommandOutcomes(group, store);
+        this.state = load(group, store);
+    }
+
+    @Override
+    public GroupId group() {
+        return group;
+    }
+
+    /** The store the group's data lives in. */
+    public MvccStore store() {
+        return store;
+    }
+
+    /** The state as of the last applied command; safe to read from any thread. */
+    public GroupState state() {
+        return state;
+    }
+
+    @Override
+    public long appliedIndex() {
+        return state.appliedIndex();
+    }
+
+    /**
+     * Adds a listener. If a leader change was reported before, the listener hears the latest
+     * one before this method returns.
+     */
+    public void addListener(GroupStateListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (leaderLock) {
+            listeners.add(listener);
+            if (leaderTerm >= 0 || leader.isPresent()) {
+                listener.leaderChanged(leader, leaderTerm);
+            }
+        }
+    }
+
+    /** Removes a listener; idempotent. */
+    public void removeListener(GroupStateListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public ByteString apply(long index, long term, ByteString command) {
+        GroupState current = state;
+        if (index <= current.appliedIndex()) {
+            return ByteString.EMPTY;
+        }
+        CommandOutcomes.Outcome outcome = outcomes.decide(current, command);
+        CommandReply reply;
+        try {
+            store.apply(batch(index, current, outcome));
+            reply = outcome.reply();
+            publish(outcome.next().withAppliedIndex(index));
+        } catch (LimitExceededException | NonIncreasingTimestampException e) {
+            CommandOutcomes.Outcome refused = CommandOutcomes.Outcome.rejected(current,
+                    Rejection.invalid("the store refused the write: " + e.getMessage()));
+            store.apply(batch(index, current, refused));
+            reply = refused.reply();
+            publish(current.withAppliedIndex(index));
+        }
+        return reply.toByteString();
+    }
+
+    /**
+     * Checks that a write of {@code mutations} fits the store's batch limits as this state
+     * machine would apply it (with the group state beside it).
+     *
+     * @throws LimitExceededException when it does not
+     */
+    void checkWriteLimits(List<Mutation> mutations) {
+        WriteBatch.builder(group, 0).commitTs(Timestamp.MIN).mutations(mutations)
+                .putMetadata(GroupStateCodec.STATE_NAME, GroupStateCodec.encode(state))
+                .build();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Syncs the store first, since the replication layer may truncate its log once the
+     * snapshot is taken.
+     */
+    @Override
+    public long writeSnapshot(OutputStream out) throws IOException {
+        GroupState current = state;
+        store.sync();
+        try (SpanSnapshot snapshot = store.exportSpans(group, GroupRanges.spans(current.ranges()))) {
+            DataOutputStream header = new DataOutputStream(out);
+            header.writeInt(SNAPSHOT_MAGIC);
+            header.writeInt(SNAPSHOT_VERSION);
+            InitGroup.newBuilder().setGroupId(group.value()).setMeta(current.meta())
+                    .addAllRanges(current.ranges()).build().writeDelimitedTo(header);
+            header.flush();
+            snapshot.writeTo(out);
+            return snapshot.appliedIndex();
+        }
+    }
+
+    @Override
+    public void installSnapshot(InputStream in) throws IOException {
+        DataInputStream header = new DataInputStream(in);
+        int magic = header.readInt();
+        int version = header.readInt();
+        if (magic != SNAPSHOT_MAGIC || version != SNAPSHOT_VERSION) {
+            throw new SnapshotFormatException("not a group snapshot of version " + SNAPSHOT_VERSION
+                    + " (magic " + Integer.toHexString(magic) + ", version " + version + ")");
+        }
+        InitGroup described = InitGroup.parseDelimitedFrom(header);
+        if (described == null) {
+            throw new SnapshotFormatException("group snapshot ends before its header");
+        }
+        if (described.getGroupId() != group.value()) {
+            throw new IllegalArgumentException("snapshot of group-" + described.getGroupId() + " offered to " + group);
+        }
+        List<KeySpan> spans = GroupRanges.spans(described.getRangesList());
+        store.importSpans(group, spans, header);
+        publish(load(group, store));
+    }
+
+    /**
+     * Records the leader and tells the listeners, one report at a time.
+     */
+    @Override
+    public void leaderChanged(Optional<NodeId> newLeader, long term) {
+        Objects.requireNonNull(newLeader, "leader");
+        synchronized (leaderLock) {
+            leader = newLeader;
+            leaderTerm = term;
+            for (GroupStateListener listener : listeners) {
+                listener.leaderChanged(newLeader, term);
+            }
+        }
+    }
+
+    private WriteBatch batch(long index, GroupState current, CommandOutcomes.Outcome outcome) {
+        WriteBatch.Builder batch = WriteBatch.builder(group, index);
+        outcome.commitTs().ifPresent(batch::commitTs);
+        batch.mutations(outcome.mutations());
+        GroupState next = outcome.next();
+        if (!next.equals(current)) {
+            batch.putMetadata(GroupStateCodec.STATE_NAME, GroupStateCodec.encode(next));
+        }
+        if (!next.metaState().equals(current.metaState())) {
+            next.metaState().ifPresentOrElse(
+                    meta -> batch.putMetadata(GroupStateCodec.META_NAME, meta.toByteString()),
+                    () -> batch.deleteMetadata(GroupStateCodec.META_NAME));
+        }
+        return batch.build();
+    }
+
+    private void publish(GroupState next) {
+        state = next;
+        for (GroupStateListener listener : listeners) {
+            listener.applied(next);
+        }
+    }
+
+    private static GroupState load(GroupId group, MvccStore store) {
+        long index = store.appliedIndex(group);
+        Optional<MetaState> meta = store.metadata(group, GroupStateCodec.META_NAME).map(GroupStateCodec::decodeMeta);
+        return store.metadata(group, GroupStateCodec.STATE_NAME)
+                .map(bytes -> GroupStateCodec.decode(bytes, index, meta))
+                .orElseGet(() -> GroupState.initial().withAppliedIndex(index).withMetaState(meta));
+    }
+}

@@ -1,0 +1,88 @@
+package io.meridian.groups;
+
+import static io.meridian.groups.SimGroupCluster.bytes;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.meridian.api.internal.v1.CommandReply;
+import io.meridian.api.internal.v1.GroupCommand;
+import io.meridian.api.internal.v1.InitGroup;
+import io.meridian.api.internal.v1.Lease;
+import io.meridian.api.internal.v1.MetaCommand;
+import io.meridian.api.internal.v1.RangeState;
+import io.meridian.api.internal.v1.ReadCheck;
+import io.meridian.api.internal.v1.Split;
+import io.meridian.api.internal.v1.Write;
+import io.meridian.api.v1.KeyRange;
+import io.meridian.api.v1.Mutation;
+import io.meridian.storage.GroupId;
+import java.util.List;
+
+/** Short builders for the commands and mutations tests apply over and over. */
+final class TestCommands {
+
+    private TestCommands() {
+    }
+
+    static ByteString init(GroupId group, boolean meta, RangeState... ranges) {
+        return GroupCommand.newBuilder().setInit(InitGroup.newBuilder().setGroupId(group.value()).setMeta(meta)
+                .addAllRanges(List.of(ranges))).build().toByteString();
+    }
+
+    static ByteString write(long commitTsMicros, List<Mutation> mutations, List<ReadCheck> checks) {
+        return GroupCommand.newBuilder().setWrite(Write.newBuilder().setCommitTsMicros(commitTsMicros)
+                .addAllMutations(mutations).addAllReadChecks(checks)).build().toByteString();
+    }
+
+    static ByteString write(long commitTsMicros, Mutation... mutations) {
+        return write(commitTsMicros, List.of(mutations), List.of());
+    }
+
+    static Mutation put(String key, String value) {
+        return Mutation.newBuilder().setPut(Mutation.Put.newBuilder().setKey(bytes(key)).setValue(bytes(value))).build();
+    }
+
+    static Mutation delete(String key) {
+        return Mutation.newBuilder().setDelete(Mutation.Delete.newBuilder().setKey(bytes(key))).build();
+    }
+
+    static Mutation deleteRange(String start, String end) {
+        return Mutation.newBuilder().setDeleteRange(Mutation.DeleteRange.newBuilder().setRange(keyRange(start, end)))
+                .build();
+    }
+
+    static KeyRange keyRange(String start, String end) {
+        return KeyRange.newBuilder().setStart(bytes(start)).setEnd(bytes(end)).build();
+    }
+
+    static ReadCheck keyCheck(String key, long readTsMicros) {
+        return ReadCheck.newBuilder().setKey(bytes(key)).setReadTsMicros(readTsMicros).build();
+    }
+
+    static ReadCheck rangeCheck(String start, String end, long readTsMicros, int limit, boolean reverse) {
+        return ReadCheck.newBuilder().setRange(keyRange(start, end)).setReadTsMicros(readTsMicros)
+                .setLimit(limit).setReverse(reverse).build();
+    }
+
+    static ByteString lease(String holder, long term, long endMicros, long closedTsMicros) {
+        return GroupCommand.newBuilder().setLease(Lease.newBuilder().setHolderNodeId(holder).setTerm(term)
+                .setEndMicros(endMicros).setClosedTsMicros(closedTsMicros)).build().toByteString();
+    }
+
+    static ByteString split(long rangeId, String key, long newRangeId) {
+        return GroupCommand.newBuilder().setSplit(Split.newBuilder().setRangeId(rangeId).setSplitKey(bytes(key))
+                .setNewRangeId(newRangeId)).build().toByteString();
+    }
+
+    static ByteString meta(MetaCommand command) {
+        return GroupCommand.newBuilder().setMeta(command).build().toByteString();
+    }
+
+    static CommandReply reply(ByteString bytes) {
+        try {
+            return CommandReply.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError("unreadable reply", e);
+        }
+    }
+}
