@@ -89,7 +89,10 @@ final class SourceRules {
         if (LMDB_IMPORT.matcher(source).find() && !source.contains("package io.meridian.storage.lmdb;")) {
             found.add(new Violation(relative, "LMDB types outside io.meridian.storage.lmdb"));
         }
-        if (RATIS_IMPORT.matcher(source).find() && !source.contains("package io.meridian.groups.ratis;")) {
+        // The replication floor benchmark measures bare Ratis, so it is the one other place Ratis may appear.
+        boolean ratisHome = source.contains("package io.meridian.groups.ratis;")
+                || (module.equals("jmh") && source.contains("package io.meridian.bench.ratis;"));
+        if (RATIS_IMPORT.matcher(source).find() && !ratisHome) {
             found.add(new Violation(relative, "Ratis types outside io.meridian.groups.ratis"));
         }
         if (main) {

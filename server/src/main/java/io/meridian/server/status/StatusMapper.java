@@ -1,0 +1,181 @@
+package io.meridian.server.status;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Message;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.meridian.api.v1.LeaderHint;
+import io.meridian.api.v1.LimitViolation;
+import io.meridian.api.v1.RangeDescriptor;
+import io.meridian.groups.CommandRejectedException;
+import io.meridian.groups.LeaseUnavailableException;
+import io.meridian.groups.NodeId;
+import io.meridian.groups.NotLeaderException;
+import io.meridian.groups.ReplicationException;
+import io.meridian.groups.SafeTimeWaitTimeoutException;
+import io.meridian.server.wire.ProtoConversions;
+import io.meridian.storage.GroupId;
+import io.meridian.storage.LimitExceededException;
+import io.meridian.storage.ReadBelowHorizonException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place on the server that turns an outcome or exception into a gRPC status: the code
+ * database.proto documents, an {@code ErrorInfo} detail with the {@link ErrorReason}, and the
+ * details that let a caller act ({@link LeaderHint}, {@link RangeDescriptor},
+ * {@link LimitViolation}). {@link StatusReader} reads these statuses back.
+ *
+ * <p>An ambiguous outcome (a {@link ReplicationException} or lost transport on a
+ * {@link CallKind#COMMIT}) always becomes {@code UNKNOWN}.
+ *
+ * <p>Thread-safe if the address lookup is.
+ */
+public final class StatusMapper {
+
+    private static final Logger LOG = Logger.getLogger(StatusMapper.class.getName());
+
+    private final Function<NodeId, Optional<String>> addressOf;
+
+    /**
+     * @param addressOf a node's client address, for the {@link LeaderHint} of a
+     *     {@link NotLeaderException}; empty when unknown
+     */
+    public StatusMapper(Function<NodeId, Optional<String>> addressOf) {
+        this.addressOf = Objects.requireNonNull(addressOf, "addressOf");
+    }
+
+    /** The status for {@code error} from a call of {@code kind} with no group in context. */
+    public StatusRuntimeException toStatus(Throwable error, CallKind kind) {
+        return toStatus(error, kind, Optional.empty());
+    }
+
+    /**
+     * The status for {@code error} from a call of {@code kind}.
+     *
+     * @param group the group the call was about, when there is one: it fills the group of
+     *     {@link LeaderHint} and {@link RangeDescriptor} details
+     */
+    public StatusRuntimeException toStatus(Throwable error, CallKind kind, Optional<GroupId> group) {
+        Throwable e = unwrap(error);
+        long groupId = group.map(GroupId::value).orElse(0L);
+        return switch (e) {
+            case RemoteStatusException remote -> remote.status();
+            case StatusRuntimeException raw -> raw;
+            case NotLeaderException notLeader -> build(ErrorReason.NOT_LEADER, e.getMessage(),
+                    List.of(leaderHint(notLeader.group().value(), notLeader.leaderHint())));
+            case LeaseUnavailableException lease -> build(ErrorReason.LEASE_UNAVAILABLE, e.getMessage(),
+                    List.of(leaderHint(groupId, Optional.empty())));
+            case CommandRejectedException rejected -> rejected(rejected, groupId);
+            case ReadBelowHorizonException below -> build(ErrorReason.READ_BELOW_HORIZON, e.getMessage(), List.of());
+            case SafeTimeWaitTimeoutException wait -> build(ErrorReason.SAFE_TIME_WAIT_TIMEOUT, e.getMessage(), List.of());
+            case LimitExceededException limit -> build(ErrorReason.LIMIT_EXCEEDED, e.getMessage(),
+                    List.of(violation(limit)));
+            case RequestFailedException failed -> build(failed.reason(), e.getMessage(),
+                    failed.violation().<List<Message>>map(List::of).orElse(List.of()));
+            case ReplicationException replication -> unknownOutcome(kind, e);
+            case NodeUnreachableException unreachable -> unknownOutcome(kind, e);
+            case TimeoutException timeout -> kind == CallKind.COMMIT ? ambiguous(e)
+                    : build(ErrorReason.DEADLINE, "deadline passed: " + e.getMessage(), List.of());
+            case CancellationException cancelled -> kind == CallKind.COMMIT ? ambiguous(e)
+                    : build(ErrorReason.DEADLINE, "cancelled: " + e.getMessage(), List.of());
+            case IllegalArgumentException invalid -> build(ErrorReason.INVALID_REQUEST, e.getMessage(), List.of());
+            default -> unexpected(kind, e);
+        };
+    }
+
+    /** A status for {@code reason} with {@code message} and no other details. */
+    public StatusRuntimeException status(ErrorReason reason, String message) {
+        return build(reason, message, List.of());
+    }
+
+    /** A limit violation detail for a storage limit that was broken. */
+    public static LimitViolation violation(LimitExceededException e) {
+        return LimitViolation.newBuilder().setLimit(e.limit().name()).setMaximum(e.limit().max())
+                .setActual(e.actual()).build();
+    }
+
+    /** The gRPC code a reason maps to: the table of database.proto's header. */
+    public static Status.Code code(ErrorReason reason) {
+        return switch (reason) {
+            case NOT_LEADER, LEASE_UNAVAILABLE, UNAVAILABLE, FENCED -> Status.Code.UNAVAILABLE;
+            case WRONG_RANGE, READ_BELOW_HORIZON -> Status.Code.FAILED_PRECONDITION;
+            case READ_CONFLICT, STALE_TIMESTAMP -> Status.Code.ABORTED;
+            case INVALID, LIMIT_EXCEEDED, INVALID_REQUEST -> Status.Code.INVALID_ARGUMENT;
+            case SAFE_TIME_WAIT_TIMEOUT, DEADLINE -> Status.Code.DEADLINE_EXCEEDED;
+            case COMMIT_AMBIGUOUS -> Status.Code.UNKNOWN;
+            case TRANSACTION_NOT_FOUND -> Status.Code.NOT_FOUND;
+            case NOT_SERVED_YET -> Status.Code.UNIMPLEMENTED;
+            case INTERNAL -> Status.Code.INTERNAL;
+        };
+    }
+
+    /** Strips the future wrappers around the failure that matters. */
+    public static Throwable unwrap(Throwable error) {
+        Throwable e = error;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private StatusRuntimeException rejected(CommandRejectedException e, long groupId) {
+        return switch (e.reason()) {
+            case REJECT_REASON_WRONG_RANGE -> {
+                List<Message> details = new ArrayList<>();
+                e.ranges().forEach(r -> details.add(ProtoConversions.descriptor(r, groupId, List.of(), Optional.empty())));
+                yield build(ErrorReason.WRONG_RANGE, e.getMessage(), details);
+            }
+            case REJECT_REASON_READ_CONFLICT -> build(ErrorReason.READ_CONFLICT, e.getMessage(), List.of());
+            case REJECT_REASON_STALE_TIMESTAMP -> build(ErrorReason.STALE_TIMESTAMP, e.getMessage(), List.of());
+            case REJECT_REASON_INVALID -> build(ErrorReason.INVALID, e.getMessage(), List.of());
+            case REJECT_REASON_UNSPECIFIED, UNRECOGNIZED ->
+                    build(ErrorReason.INTERNAL, "command rejected without a reason: " + e.getMessage(), List.of());
+        };
+    }
+
+    private StatusRuntimeException unknownOutcome(CallKind kind, Throwable e) {
+        return kind == CallKind.COMMIT ? ambiguous(e)
+                : build(ErrorReason.UNAVAILABLE, e.getMessage(), List.of());
+    }
+
+    private StatusRuntimeException ambiguous(Throwable e) {
+        return build(ErrorReason.COMMIT_AMBIGUOUS, "the commit may or may not have applied: " + e.getMessage(),
+                List.of());
+    }
+
+    private StatusRuntimeException unexpected(CallKind kind, Throwable e) {
+        LOG.log(Level.WARNING, "unexpected failure of a " + kind + " call", e);
+        return kind == CallKind.COMMIT ? ambiguous(e)
+                : build(ErrorReason.INTERNAL, e.getClass().getSimpleName() + ": " + e.getMessage(), List.of());
+    }
+
+    private LeaderHint leaderHint(long groupId, Optional<NodeId> leader) {
+        LeaderHint.Builder hint = LeaderHint.newBuilder().setGroupId(groupId);
+        leader.ifPresent(node -> {
+            hint.setLeaderNodeId(node.value());
+            addressOf.apply(node).ifPresent(hint::setLeaderAddress);
+        });
+        return hint.build();
+    }
+
+    private static StatusRuntimeException build(ErrorReason reason, String message, List<? extends Message> details) {
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
+                .setCode(code(reason).value())
+                .setMessage(message == null ? reason.name() : message)
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason.name()).setDomain(ErrorReason.DOMAIN).build()));
+        details.forEach(d -> status.addDetails(Any.pack(d)));
+        return StatusProto.toStatusRuntimeException(status.build());
+    }
+}
