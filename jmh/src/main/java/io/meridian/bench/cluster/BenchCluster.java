@@ -1,0 +1,101 @@
+package io.meridian.bench.cluster;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.meridian.api.v1.AdminGrpc;
+import io.meridian.api.v1.DatabaseGrpc;
+import io.meridian.api.v1.GroupInfo;
+import io.meridian.api.v1.ListGroupsRequest;
+import io.meridian.server.local.LocalCluster;
+import io.meridian.server.local.NodeSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real local cluster for whole-cluster benchmarks: separate node JVMs on loopback started
+ * with {@link LocalCluster} in a fresh temporary directory, and one gRPC channel per node.
+ * Not thread-safe to build or close; the stubs it hands out are.
+ */
+final class BenchCluster implements AutoCloseable {
+
+    /** The data group every key lives in until a split. */
+    static final long DATA_GROUP = 1;
+
+    private final LocalCluster cluster;
+    private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+
+    private BenchCluster(LocalCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Starts {@code nodes} nodes, each with {@code nodeFlags}, and waits until group 1 has a leader. */
+    static BenchCluster start(int nodes, String... nodeFlags) throws IOException {
+        Path dir = Files.createTempDirectory("meridian-bench-");
+        LocalCluster cluster = LocalCluster.builder(dir).nodes(nodes).fresh(true).nodeFlags(nodeFlags).build();
+        cluster.start();
+        BenchCluster bench = new BenchCluster(cluster);
+        for (NodeSpec node : cluster.nodes()) {
+            bench.channels.put(node.id(), ManagedChannelBuilder.forTarget(node.clientAddress()).usePlaintext().build());
+        }
+        bench.awaitLeader(Duration.ofSeconds(60));
+        return bench;
+    }
+
+    LocalCluster cluster() {
+        return cluster;
+    }
+
+    List<String> nodeIds() {
+        return new ArrayList<>(channels.keySet());
+    }
+
+    DatabaseGrpc.DatabaseBlockingStub database(String nodeId) {
+        return DatabaseGrpc.newBlockingStub(channels.get(nodeId));
+    }
+
+    /** The data group's leader as the cluster reports it through {@code via}. */
+    Optional<String> leader(String via) {
+        try {
+            for (GroupInfo group : AdminGrpc.newBlockingStub(channels.get(via)).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .listGroups(ListGroupsRequest.getDefaultInstance()).getGroupsList()) {
+                if (group.getGroupId() == DATA_GROUP && !group.getLeaderNodeId().isEmpty()) {
+                    return Optional.of(group.getLeaderNodeId());
+                }
+            }
+        } catch (StatusRuntimeException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    String awaitLeader(Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String via : channels.keySet()) {
+                if (cluster.isRunning(via)) {
+                    Optional<String> leader = leader(via);
+                    if (leader.isPresent()) {
+                        return leader.get();
+                    }
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new IllegalStateException("no leader for group " + DATA_GROUP + " after " + patience);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        cluster.close();
+    }
+}
