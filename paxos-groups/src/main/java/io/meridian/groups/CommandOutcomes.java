@@ -16,6 +16,7 @@ import io.meridian.storage.KeySpan;
 import io.meridian.storage.Keys;
 import io.meridian.storage.MvccStore;
 import io.meridian.storage.Mutation;
+import io.meridian.storage.StoredVersion;
 import io.meridian.truetime.Timestamp;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,11 +46,18 @@ final class CommandOutcomes {
      * @param reply the reply to the proposer
      * @param mutations user-data changes, written at {@code commitTs}
      * @param commitTs present exactly when the command is an applied write
+     * @param ingested versions written at their own timestamps ({@code IngestVersions})
      */
-    record Outcome(GroupState next, CommandReply reply, List<Mutation> mutations, Optional<Timestamp> commitTs) {
+    record Outcome(GroupState next, CommandReply reply, List<Mutation> mutations, Optional<Timestamp> commitTs,
+            List<StoredVersion> ingested) {
 
         Outcome {
             mutations = List.copyOf(mutations);
+            ingested = List.copyOf(ingested);
+        }
+
+        Outcome(GroupState next, CommandReply reply, List<Mutation> mutations, Optional<Timestamp> commitTs) {
+            this(next, reply, mutations, commitTs, List.of());
         }
 
         static Outcome rejected(GroupState current, Rejection rejection) {
@@ -92,6 +100,11 @@ final class CommandOutcomes {
             case WRITE -> write(current, parsed.getWrite());
             case LEASE -> lease(current, parsed.getLease());
             case SPLIT -> split(current, parsed.getSplit());
+            case INGEST_VERSIONS -> RangeHandoffs.ingest(current, parsed.getIngestVersions());
+            case FREEZE_RANGE -> RangeHandoffs.freeze(current, parsed.getFreezeRange());
+            case UNFREEZE_RANGE -> RangeHandoffs.unfreeze(current, parsed.getUnfreezeRange());
+            case ACCEPT_RANGE -> RangeHandoffs.accept(current, parsed.getAcceptRange());
+            case RELEASE_RANGE -> RangeHandoffs.release(current, parsed.getReleaseRange());
             case META -> meta(current, parsed.getMeta());
             case KIND_NOT_SET -> Outcome.rejected(current, Rejection.invalid("command has no kind"));
         };
@@ -134,6 +147,12 @@ final class CommandOutcomes {
         Optional<String> outside = GroupRanges.firstOutside(current.ranges(), mutations);
         if (outside.isPresent()) {
             return Outcome.rejected(current, Rejection.wrongRange(outside.get()));
+        }
+        Optional<RangeState> frozen = GroupRanges.frozenWritten(current.ranges(), mutations)
+                .or(() -> GroupRanges.frozenChecked(current.ranges(), write.getReadChecksList()));
+        if (frozen.isPresent()) {
+            return Outcome.rejected(current, new Rejection(RejectReason.REJECT_REASON_RANGE_FROZEN,
+                    GroupRanges.rangeFrozen(frozen.get(), current.ranges()).getMessage()));
         }
         if (!commitTs.isAfter(current.lastTs())) {
             return Outcome.rejected(current, new Rejection(RejectReason.REJECT_REASON_STALE_TIMESTAMP,
@@ -200,6 +219,10 @@ final class CommandOutcomes {
             return Outcome.rejected(current, Rejection.invalid("range " + split.getRangeId() + " is not in " + group));
         }
         RangeState range = ranges.get(position);
+        if (range.getFrozen()) {
+            return Outcome.rejected(current, new Rejection(RejectReason.REJECT_REASON_RANGE_FROZEN,
+                    "range " + range.getRangeId() + " is frozen for a move; it cannot split now"));
+        }
         KeySpan span = GroupRanges.span(range);
         ByteString key = split.getSplitKey();
         if (!span.contains(key) || key.equals(span.start())) {

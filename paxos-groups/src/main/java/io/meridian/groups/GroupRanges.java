@@ -2,6 +2,7 @@ package io.meridian.groups;
 
 import com.google.protobuf.ByteString;
 import io.meridian.api.internal.v1.RangeState;
+import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.storage.KeySpan;
 import io.meridian.storage.Keys;
@@ -77,6 +78,67 @@ final class GroupRanges {
                 }
             }
         }
+    }
+
+    /** True when two spans share a key. */
+    static boolean overlap(KeySpan a, KeySpan b) {
+        return a.isBelowEnd(b.start()) && b.isBelowEnd(a.start());
+    }
+
+    /** The frozen range of {@code ranges} that {@code span} shares a key with, if any. */
+    static Optional<RangeState> frozenOverlapping(List<RangeState> ranges, KeySpan span) {
+        return ranges.stream().filter(RangeState::getFrozen).filter(range -> overlap(span(range), span)).findFirst();
+    }
+
+    /** The frozen range of {@code ranges} holding {@code key}, if any. */
+    static Optional<RangeState> frozenHolding(List<RangeState> ranges, ByteString key) {
+        return holding(ranges, key).filter(RangeState::getFrozen);
+    }
+
+    /** The first frozen range a mutation writes to, if any. */
+    static Optional<RangeState> frozenWritten(List<RangeState> ranges, List<Mutation> mutations) {
+        for (Mutation mutation : mutations) {
+            Optional<RangeState> frozen = switch (mutation) {
+                case Mutation.Put put -> frozenHolding(ranges, put.key());
+                case Mutation.Delete delete -> frozenHolding(ranges, delete.key());
+                case Mutation.DeleteRange range -> frozenOverlapping(ranges, range.span());
+            };
+            if (frozen.isPresent()) {
+                return frozen;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first frozen range a read of {@code spec} touches, if any. */
+    static Optional<RangeState> frozenRead(List<RangeState> ranges, ReadSpec spec) {
+        return switch (spec) {
+            case ReadSpec.Keys keys -> keys.keys().stream()
+                    .flatMap(key -> frozenHolding(ranges, key).stream()).findFirst();
+            case ReadSpec.Span span -> frozenOverlapping(ranges, span.span());
+        };
+    }
+
+    /** The first frozen range a read check touches, if any. */
+    static Optional<RangeState> frozenChecked(List<RangeState> ranges, List<ReadCheck> checks) {
+        for (ReadCheck check : checks) {
+            Optional<RangeState> frozen = switch (check.getTargetCase()) {
+                case KEY -> frozenHolding(ranges, check.getKey());
+                case RANGE -> frozenOverlapping(ranges, Mutations.span(check.getRange()));
+                case TARGET_NOT_SET -> Optional.empty();
+            };
+            if (frozen.isPresent()) {
+                return frozen;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The exception a replica throws for a request on a range frozen for a move. */
+    static CommandRejectedException rangeFrozen(RangeState range, List<RangeState> ranges) {
+        return new CommandRejectedException(RejectReason.REJECT_REASON_RANGE_FROZEN, "range " + range.getRangeId()
+                + " is frozen for a move to another group (frozen at " + range.getFrozenAtMicros() + "us); retry",
+                ranges);
     }
 
     /** The exception a replica throws for keys outside its group. */

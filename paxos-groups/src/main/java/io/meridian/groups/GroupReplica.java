@@ -8,6 +8,7 @@ import io.meridian.api.internal.v1.RangeState;
 import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.storage.GroupId;
 import io.meridian.storage.Mutation;
+import io.meridian.storage.VersionPage;
 import io.meridian.truetime.Timestamp;
 import java.time.Duration;
 import java.util.List;
@@ -68,6 +69,17 @@ public interface GroupReplica {
      * with {@link SafeTimeWaitTimeoutException} after {@code maxWait}.
      */
     CompletableFuture<ReadResult> readAt(Timestamp readTs, ReadSpec spec, Duration maxWait);
+
+    /**
+     * A page of the raw stored versions ({@link io.meridian.storage.MvccStore#versions}) of range
+     * {@code rangeId} of this group with {@code after < ts <= upTo}, read once this replica's
+     * safe time reaches {@code upTo} (so the page is complete for that window); fails with
+     * {@link SafeTimeWaitTimeoutException} after {@code maxWait}, and with
+     * {@link CommandRejectedException} ({@code INVALID}) when the group does not serve the range.
+     * Used to copy a range to another group.
+     */
+    CompletableFuture<VersionPage> copyVersions(long rangeId, Timestamp after, Timestamp upTo,
+            Optional<ByteString> resumeAfterKey, int limit, Duration maxWait);
 
     /**
      * A read at this replica's safe time, which must be at least {@code minReadTs}; waits up to

@@ -4,6 +4,9 @@ import io.meridian.api.internal.v1.MetaState;
 import io.meridian.api.internal.v1.RangeState;
 import io.meridian.storage.MvccStore;
 import io.meridian.truetime.Timestamp;
+import io.meridian.storage.Keys;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,16 +29,21 @@ import java.util.Optional;
  *     tenure; the current holder assigns nothing until {@code TT.after(priorLeaseEnd)}
  * @param nextRangeSequence the sequence part of the next range id this group allocates
  * @param metaState for the meta group once bootstrapped: the directory, nodes and groups
+ * @param incoming ranges being moved into this group ({@code RangeState.incoming}), sorted by
+ *     start, disjoint from each other and from {@code ranges}: their copied data is held (and
+ *     included in snapshots) but not served until an {@code AcceptRange} moves them to
+ *     {@code ranges}
  */
 public record GroupState(long appliedIndex, boolean initialized, boolean meta, List<RangeState> ranges,
         Timestamp lastTs, Optional<GroupLease> lease, Timestamp priorLeaseEnd, long nextRangeSequence,
-        Optional<MetaState> metaState) {
+        Optional<MetaState> metaState, List<RangeState> incoming) {
 
     /** The first range sequence a group allocates. */
     public static final long FIRST_RANGE_SEQUENCE = 1;
 
     public GroupState {
         ranges = List.copyOf(ranges);
+        incoming = List.copyOf(incoming);
         Objects.requireNonNull(lastTs, "lastTs");
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(priorLeaseEnd, "priorLeaseEnd");
@@ -48,36 +56,49 @@ public record GroupState(long appliedIndex, boolean initialized, boolean meta, L
     /** The state of a replica that has applied nothing. */
     public static GroupState initial() {
         return new GroupState(MvccStore.NO_APPLIED_INDEX, false, false, List.of(), Timestamp.MIN,
-                Optional.empty(), Timestamp.MIN, FIRST_RANGE_SEQUENCE, Optional.empty());
+                Optional.empty(), Timestamp.MIN, FIRST_RANGE_SEQUENCE, Optional.empty(), List.of());
     }
 
     GroupState withAppliedIndex(long index) {
         return new GroupState(index, initialized, meta, ranges, lastTs, lease, priorLeaseEnd,
-                nextRangeSequence, metaState);
+                nextRangeSequence, metaState, incoming);
     }
 
     GroupState withInit(boolean isMeta, List<RangeState> initialRanges) {
         return new GroupState(appliedIndex, true, isMeta, initialRanges, lastTs, lease, priorLeaseEnd,
-                nextRangeSequence, metaState);
+                nextRangeSequence, metaState, incoming);
     }
 
     GroupState withLastTs(Timestamp ts) {
         return new GroupState(appliedIndex, initialized, meta, ranges, ts, lease, priorLeaseEnd,
-                nextRangeSequence, metaState);
+                nextRangeSequence, metaState, incoming);
     }
 
     GroupState withLease(GroupLease newLease, Timestamp newPriorLeaseEnd, Timestamp newLastTs) {
         return new GroupState(appliedIndex, initialized, meta, ranges, newLastTs, Optional.of(newLease),
-                newPriorLeaseEnd, nextRangeSequence, metaState);
+                newPriorLeaseEnd, nextRangeSequence, metaState, incoming);
     }
 
     GroupState withRanges(List<RangeState> newRanges, long newNextRangeSequence) {
         return new GroupState(appliedIndex, initialized, meta, newRanges, lastTs, lease, priorLeaseEnd,
-                newNextRangeSequence, metaState);
+                newNextRangeSequence, metaState, incoming);
+    }
+
+    GroupState withRangesAndIncoming(List<RangeState> newRanges, List<RangeState> newIncoming) {
+        return new GroupState(appliedIndex, initialized, meta, newRanges, lastTs, lease, priorLeaseEnd,
+                nextRangeSequence, metaState, newIncoming);
+    }
+
+    /** The served ranges and the incoming ones: every span whose data the group holds. */
+    public List<RangeState> heldRanges() {
+        List<RangeState> held = new ArrayList<>(ranges);
+        held.addAll(incoming);
+        held.sort(Comparator.comparing((RangeState r) -> r.getSpan().getStart(), Keys.ORDER));
+        return held;
     }
 
     GroupState withMetaState(Optional<MetaState> newMetaState) {
         return new GroupState(appliedIndex, initialized, meta, ranges, lastTs, lease, priorLeaseEnd,
-                nextRangeSequence, newMetaState);
+                nextRangeSequence, newMetaState, incoming);
     }
 }

@@ -24,6 +24,7 @@ import java.util.Optional;
  *     repeated RangeState ranges = 4;  int64 last_ts_micros = 5;
  *     Lease lease = 6;  // holder_node_id, term, end_micros
  *     int64 prior_lease_end_micros = 7;  int64 next_range_sequence = 8;
+ *     repeated RangeState incoming = 9;
  *   }
  * </pre>
  * so it can move into {@code group_commands.proto} unchanged; {@link #META_NAME} holds the
@@ -62,6 +63,9 @@ final class GroupStateCodec {
             }
             out.writeInt64(7, state.priorLeaseEnd().micros());
             out.writeInt64(8, state.nextRangeSequence());
+            for (RangeState range : state.incoming()) {
+                out.writeMessage(9, range);
+            }
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("encoding to memory cannot fail", e);
@@ -97,6 +101,7 @@ final class GroupStateCodec {
         boolean initialized = false;
         boolean meta = false;
         List<RangeState> ranges = new ArrayList<>();
+        List<RangeState> incoming = new ArrayList<>();
         long lastTs = 0;
         Optional<GroupLease> lease = Optional.empty();
         long priorLeaseEnd = 0;
@@ -115,6 +120,7 @@ final class GroupStateCodec {
                 }
                 case 7 -> priorLeaseEnd = in.readInt64();
                 case 8 -> nextRangeSequence = in.readInt64();
+                case 9 -> incoming.add(in.readMessage(RangeState.parser(), ExtensionRegistryLite.getEmptyRegistry()));
                 default -> in.skipField(tag);
             }
         }
@@ -122,6 +128,6 @@ final class GroupStateCodec {
             throw new IllegalArgumentException("group state format " + version + " is not " + FORMAT_VERSION);
         }
         return new GroupState(appliedIndex, initialized, meta, ranges, new Timestamp(lastTs), lease,
-                new Timestamp(priorLeaseEnd), nextRangeSequence, metaState);
+                new Timestamp(priorLeaseEnd), nextRangeSequence, metaState, incoming);
     }
 }

@@ -13,6 +13,7 @@ import io.meridian.api.internal.v1.Write;
 import io.meridian.storage.GroupId;
 import io.meridian.storage.Keys;
 import io.meridian.storage.Mutation;
+import io.meridian.storage.VersionPage;
 import io.meridian.storage.ReadBelowHorizonException;
 import io.meridian.truetime.Timestamp;
 import java.time.Duration;
@@ -40,6 +41,10 @@ import java.util.function.Function;
  *   <li><b>Snapshot reads</b> ({@link #readAt}, {@link #readAtSafeTime}) at any replica once its
  *       safe time (applied {@code lastTs}) reaches the timestamp; reads that had to wait run on
  *       the scheduler, never on the apply thread.</li>
+ *   <li><b>Range moves</b>: writes, read checks and strong reads of a frozen range fail with
+ *       {@code RANGE_FROZEN}; snapshot reads of it are served at or below its {@code frozen_at}
+ *       only; {@link #copyVersions} pages a served range's raw versions for the group it moves
+ *       to, once the safe time covers the window.</li>
  *   <li><b>Split</b> (leader): proposes a {@code Split} with a new range id
  *       {@code group_id * 2^32 + sequence}.</li>
  * </ul>
@@ -153,6 +158,11 @@ public final class RangeGroupReplica implements GroupReplica {
             lease.requireLease();
             GroupState state = stateMachine.state();
             GroupRanges.requireInside(state.ranges(), spec);
+            // The range may already take writes in the group it moves to: no strong read here.
+            Optional<RangeState> frozen = GroupRanges.frozenRead(state.ranges(), spec);
+            if (frozen.isPresent()) {
+                throw GroupRanges.rangeFrozen(frozen.get(), state.ranges());
+            }
             Timestamp readTs = state.lastTs();
             ReadResult result = GroupReads.read(env.store(), spec, readTs);
             return env.commitWait().waitUntilAfter(readTs).thenApply(ts -> result);
@@ -165,6 +175,7 @@ public final class RangeGroupReplica implements GroupReplica {
     public CompletableFuture<ReadResult> readAt(Timestamp readTs, ReadSpec spec, Duration maxWait) {
         try {
             GroupRanges.requireInside(ranges(), spec);
+            requireNotFrozenBelow(spec, readTs);
             CompletableFuture<Timestamp> safe = waiters.await(readTs, maxWait);
             if (safe.isDone() && !safe.isCompletedExceptionally()) {
                 return CompletableFuture.completedFuture(readInside(spec, readTs));
@@ -179,14 +190,55 @@ public final class RangeGroupReplica implements GroupReplica {
     public CompletableFuture<ReadResult> readAtSafeTime(Timestamp minReadTs, ReadSpec spec, Duration maxWait) {
         try {
             GroupRanges.requireInside(ranges(), spec);
+            requireNotFrozenBelow(spec, minReadTs);
             CompletableFuture<Timestamp> safe = waiters.await(minReadTs, maxWait);
             if (safe.isDone() && !safe.isCompletedExceptionally()) {
-                return CompletableFuture.completedFuture(readInside(spec, safeTs()));
+                return CompletableFuture.completedFuture(readInside(spec, readableTs(spec)));
             }
-            return safe.thenApplyAsync(ignored -> readInside(spec, safeTs()), onScheduler);
+            return safe.thenApplyAsync(ignored -> readInside(spec, readableTs(spec)), onScheduler);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    @Override
+    public CompletableFuture<VersionPage> copyVersions(long rangeId, Timestamp after, Timestamp upTo,
+            Optional<ByteString> resumeAfterKey, int limit, Duration maxWait) {
+        try {
+            RangeState range = requireServed(rangeId);
+            CompletableFuture<Timestamp> safe = waiters.await(upTo, maxWait);
+            return safe.thenApplyAsync(ignored -> {
+                requireServed(rangeId);
+                return env.store().versions(GroupRanges.span(range), after, upTo, resumeAfterKey, limit);
+            }, onScheduler);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private RangeState requireServed(long rangeId) {
+        List<RangeState> ranges = ranges();
+        return ranges.stream().filter(r -> r.getRangeId() == rangeId).findFirst()
+                .orElseThrow(() -> invalid("range " + rangeId + " is not served by " + group(), ranges));
+    }
+
+    /**
+     * Refuses a read of a frozen range above its {@code frozen_at}: the group it moves to may
+     * already have written there.
+     */
+    private void requireNotFrozenBelow(ReadSpec spec, Timestamp readTs) {
+        List<RangeState> ranges = ranges();
+        Optional<RangeState> frozen = GroupRanges.frozenRead(ranges, spec);
+        if (frozen.isPresent() && readTs.micros() > frozen.get().getFrozenAtMicros()) {
+            throw GroupRanges.rangeFrozen(frozen.get(), ranges);
+        }
+    }
+
+    /** The safe time, capped at {@code frozen_at} when the read touches a frozen range. */
+    private Timestamp readableTs(ReadSpec spec) {
+        Timestamp safe = safeTs();
+        Optional<RangeState> frozen = GroupRanges.frozenRead(ranges(), spec);
+        return frozen.map(range -> Timestamp.min(safe, new Timestamp(range.getFrozenAtMicros()))).orElse(safe);
     }
 
     @Override
@@ -264,6 +316,11 @@ public final class RangeGroupReplica implements GroupReplica {
         Optional<String> outside = GroupRanges.firstOutside(ranges, writes);
         if (outside.isPresent()) {
             throw GroupRanges.wrongRange(outside.get(), ranges);
+        }
+        Optional<RangeState> frozen = GroupRanges.frozenWritten(ranges, writes)
+                .or(() -> GroupRanges.frozenChecked(ranges, checks));
+        if (frozen.isPresent()) {
+            throw GroupRanges.rangeFrozen(frozen.get(), ranges);
         }
         stateMachine.checkWriteLimits(writes);
         Timestamp horizon = env.store().gcHorizon();

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.meridian.api.internal.v1.CommandReply;
 import io.meridian.api.internal.v1.InitGroup;
 import io.meridian.api.internal.v1.MetaState;
+import io.meridian.api.internal.v1.RangeState;
 import io.meridian.storage.GroupId;
 import io.meridian.storage.KeySpan;
 import io.meridian.storage.LimitExceededException;
@@ -27,7 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The {@link GroupStateMachine} of a group hosting ranges (or of the meta group) over the
  * node's {@link MvccStore}: applies {@code InitGroup}, {@code Write}, {@code Lease},
- * {@code Split} and {@code MetaCommand} as {@link CommandOutcomes} decides, writing each
+ * {@code Split}, the range-move commands and {@code MetaCommand} as {@link CommandOutcomes} decides, writing each
  * command's mutations, the new {@link GroupState} (as group metadata) and the applied index in
  * one {@link WriteBatch}. The state is loaded from the store at construction, so a restarted
  * replica resumes exactly where its last batch left it.
@@ -40,9 +41,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p><b>Snapshots</b> are a header (magic, version, then a length-delimited {@link InitGroup}
  * listing the ranges) followed by the store's span snapshot of those ranges, which carries the
- * data, the metadata and the applied index. Installing one replaces those spans and the group's
- * records; data the replica held in spans the snapshot does not list stays (no command moves
- * ranges between groups yet).
+ * data, the metadata and the applied index; the header lists served and incoming ranges (an
+ * incoming range's copied data must survive a snapshot). Installing one replaces those spans and
+ * the group's records; data the replica held in spans the snapshot does not list stays (a
+ * released range's data may be shared with the group it moved to on the same node).
+ *
+ * <p><b>Range moves</b>: {@code IngestVersions}, {@code FreezeRange}, {@code UnfreezeRange},
+ * {@code AcceptRange} and {@code ReleaseRange} as {@link RangeHandoffs} decides; ingested
+ * versions are written at their own timestamps in the same batch as the state.
  *
  * <p><b>Threading</b>: as {@link GroupStateMachine} says. {@link #state()} may be read from any
  * thread; it is published after the store holds it. Listeners hear every applied state on the
@@ -157,12 +163,14 @@ public final class RangeStateMachine implements GroupStateMachine {
     public long writeSnapshot(OutputStream out) throws IOException {
         GroupState current = state;
         store.sync();
-        try (SpanSnapshot snapshot = store.exportSpans(group, GroupRanges.spans(current.ranges()))) {
+        // Incoming ranges' copied data belongs to the snapshot too: an AcceptRange may follow.
+        List<RangeState> held = current.heldRanges();
+        try (SpanSnapshot snapshot = store.exportSpans(group, GroupRanges.spans(held))) {
             DataOutputStream header = new DataOutputStream(out);
             header.writeInt(SNAPSHOT_MAGIC);
             header.writeInt(SNAPSHOT_VERSION);
             InitGroup.newBuilder().setGroupId(group.value()).setMeta(current.meta())
-                    .addAllRanges(current.ranges()).build().writeDelimitedTo(header);
+                    .addAllRanges(held).build().writeDelimitedTo(header);
             header.flush();
             snapshot.writeTo(out);
             return snapshot.appliedIndex();
@@ -206,9 +214,12 @@ public final class RangeStateMachine implements GroupStateMachine {
     }
 
     private WriteBatch batch(long index, GroupState current, CommandOutcomes.Outcome outcome) {
-        WriteBatch.Builder batch = WriteBatch.builder(group, index);
+        // A range move may have copied this very write into another group's replica on this
+        // store before this replica applied it; the copy is the same version, so keep it.
+        WriteBatch.Builder batch = WriteBatch.builder(group, index).keepCopiedVersions();
         outcome.commitTs().ifPresent(batch::commitTs);
         batch.mutations(outcome.mutations());
+        outcome.ingested().forEach(batch::ingest);
         GroupState next = outcome.next();
         if (!next.equals(current)) {
             batch.putMetadata(GroupStateCodec.STATE_NAME, GroupStateCodec.encode(next));

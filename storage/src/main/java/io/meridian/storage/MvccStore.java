@@ -59,13 +59,31 @@ public interface MvccStore extends AutoCloseable {
     ScanResult scan(KeySpan span, Timestamp readTs, int limit, ScanDirection direction);
 
     /**
+     * Every stored version (puts and tombstones) of the keys in {@code span} with
+     * {@code after < ts <= upTo}, raw: not filtered by visibility, so a range move can copy a
+     * span's history exactly ({@link WriteBatch.Builder#ingest}). Pages by key: a page holds
+     * whole keys, in key order, each key's versions oldest first; it ends after the key with
+     * which it reaches {@code limit} versions or {@link Limit#SCAN_PAGE_BYTES}, so one page may
+     * exceed {@code limit} by the versions of its last key. Keys after {@code resumeAfterKey}
+     * only, when given. Does not check the GC horizon: what GC removed is simply absent. Reads
+     * one consistent snapshot per page; concurrent writes may land between pages.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not positive or {@code upTo} is
+     *     below {@code after}
+     * @throws LimitExceededException when {@code limit} is above {@link Limit#SCAN_ROWS}
+     */
+    VersionPage versions(KeySpan span, Timestamp after, Timestamp upTo, Optional<ByteString> resumeAfterKey,
+            int limit);
+
+    /**
      * Applies a batch atomically, or skips it when the group's applied index is already at or
      * past the batch's (idempotent: replaying a batch is harmless). Applied indices of a group
      * must grow; gaps are allowed.
      *
      * @return {@link ApplyResult#APPLIED} or {@link ApplyResult#ALREADY_APPLIED}
      * @throws NonIncreasingTimestampException when a write's timestamp is not above the key's
-     *     newest stored version (keys written earlier in the same batch excepted)
+     *     newest stored version (keys written earlier in the same batch excepted; ingested
+     *     versions are exempt, see {@link WriteBatch.Builder#ingest})
      * @throws IncompleteImportException when the group has an interrupted import
      * @throws StoreResourceExhaustedException when the store is full
      */

@@ -31,14 +31,18 @@ public final class WriteBatch {
     private final long appliedIndex;
     private final Optional<Timestamp> commitTs;
     private final List<Mutation> mutations;
+    private final List<StoredVersion> ingested;
     private final Map<String, Optional<ByteString>> metadataWrites;
     private final Map<TxnId, Optional<PreparedTxn>> preparedWrites;
+    private final boolean keepCopiedVersions;
 
     private WriteBatch(Builder builder) {
+        this.keepCopiedVersions = builder.keepCopiedVersions;
         this.group = builder.group;
         this.appliedIndex = builder.appliedIndex;
         this.commitTs = builder.commitTs;
         this.mutations = List.copyOf(builder.mutations);
+        this.ingested = List.copyOf(builder.ingested);
         this.metadataWrites = Collections.unmodifiableMap(new LinkedHashMap<>(builder.metadataWrites));
         this.preparedWrites = Collections.unmodifiableMap(new LinkedHashMap<>(builder.preparedWrites));
     }
@@ -72,6 +76,19 @@ public final class WriteBatch {
         return mutations;
     }
 
+    /**
+     * Versions ingested at their own timestamps ({@link Builder#ingest}), applied before the
+     * mutations.
+     */
+    public List<StoredVersion> ingested() {
+        return ingested;
+    }
+
+    /** True when writes skip versions a range copy already stored ({@link Builder#keepCopiedVersions}). */
+    public boolean keepCopiedVersions() {
+        return keepCopiedVersions;
+    }
+
     /** Metadata writes by name: a value to store, or empty to delete the name. */
     public Map<String, Optional<ByteString>> metadataWrites() {
         return metadataWrites;
@@ -88,12 +105,13 @@ public final class WriteBatch {
                 .flatMap(Optional::stream)
                 .mapToLong(prepared -> prepared.writes().size())
                 .sum();
-        return mutations.size() + inPrepared;
+        return mutations.size() + ingested.size() + inPrepared;
     }
 
     /** Bytes counted towards {@link Limit#BATCH_BYTES}. */
     public long sizeBytes() {
         long bytes = mutations.stream().mapToLong(Mutation::sizeBytes).sum();
+        bytes += ingested.stream().mapToLong(StoredVersion::sizeBytes).sum();
         for (Map.Entry<String, Optional<ByteString>> write : metadataWrites.entrySet()) {
             bytes += write.getKey().getBytes(StandardCharsets.UTF_8).length;
             bytes += write.getValue().map(ByteString::size).orElse(0);
@@ -107,7 +125,7 @@ public final class WriteBatch {
     @Override
     public String toString() {
         return "WriteBatch{" + group + ", index " + appliedIndex + ", ts " + commitTs.orElse(null)
-                + ", " + mutations.size() + " mutations, " + metadataWrites.size() + " metadata, "
+                + ", " + mutations.size() + " mutations, " + ingested.size() + " ingested, " + metadataWrites.size() + " metadata, "
                 + preparedWrites.size() + " prepared}";
     }
 
@@ -118,8 +136,10 @@ public final class WriteBatch {
         private final long appliedIndex;
         private Optional<Timestamp> commitTs = Optional.empty();
         private final List<Mutation> mutations = new ArrayList<>();
+        private final List<StoredVersion> ingested = new ArrayList<>();
         private final Map<String, Optional<ByteString>> metadataWrites = new LinkedHashMap<>();
         private final Map<TxnId, Optional<PreparedTxn>> preparedWrites = new LinkedHashMap<>();
+        private boolean keepCopiedVersions;
 
         private Builder(GroupId group, long appliedIndex) {
             this.group = Objects.requireNonNull(group, "group");
@@ -127,6 +147,19 @@ public final class WriteBatch {
                 throw new IllegalArgumentException("applied index must not be negative: " + appliedIndex);
             }
             this.appliedIndex = appliedIndex;
+        }
+
+        /**
+         * Makes a mutation whose key already holds a version at exactly the commit timestamp,
+         * written by an earlier batch, a no-op for that key instead of a
+         * {@link NonIncreasingTimestampException}. A group's timestamps are unique, so such a
+         * version can only be this very write, copied in by a range move
+         * ({@link #ingest}) to another group's replica on the same store before this replica
+         * applied it. Versions below the commit timestamp are still refused.
+         */
+        public Builder keepCopiedVersions() {
+            this.keepCopiedVersions = true;
+            return this;
         }
 
         /** Sets the timestamp all mutations are written at. */
@@ -160,6 +193,19 @@ public final class WriteBatch {
         /** Appends a delete of {@code [start, end)}. */
         public Builder deleteRange(ByteString start, ByteString end) {
             return mutation(new Mutation.DeleteRange(start, end));
+        }
+
+        /**
+         * Ingests {@code version} at its own timestamp (not the batch's commit timestamp): a put
+         * or a tombstone exactly as another store or group held it. Exempt from the increasing
+         * timestamp check, because a copied history lands below newer versions; a no-op when
+         * the key already has a version at exactly that timestamp (another group sharing the
+         * node's store, or a replayed copy, wrote the same version). Counts towards the batch
+         * limits like a mutation.
+         */
+        public Builder ingest(StoredVersion version) {
+            ingested.add(Objects.requireNonNull(version, "version"));
+            return this;
         }
 
         /** Stores metadata {@code name = value} for the group. */

@@ -8,6 +8,7 @@ import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.api.v1.Mutation;
 import io.meridian.groups.CommandRejectedException;
+import io.meridian.server.routing.Backoff;
 import io.meridian.server.routing.GroupCaller;
 import io.meridian.server.routing.MetaCache;
 import io.meridian.server.routing.RoutingTable;
@@ -33,7 +34,9 @@ import java.util.function.Supplier;
  * A commit touching several groups is refused with {@code UNIMPLEMENTED} until two-phase commit
  * exists; a commit touching none (nothing written, nothing read) commits trivially at
  * {@code TT.now().latest} after commit wait. A {@code WRONG_RANGE} refusal means nothing was
- * applied: the commit is re-planned on a refreshed directory, at most twice. An ambiguous outcome
+ * applied: the commit is re-planned on a refreshed directory, at most twice. A {@code RANGE_FROZEN}
+ * refusal (a range moving to another group) applied nothing either: the commit is retried with
+ * backoff, re-planned on a refreshed directory, until its deadline. An ambiguous outcome
  * propagates as is.
  *
  * <p>Thread-safe; each call runs on the caller's (virtual) thread.
@@ -66,6 +69,7 @@ public final class CommitGateway {
      */
     public Timestamp commit(List<Mutation> mutations, List<io.meridian.storage.Mutation> converted,
             List<ReadCheck> checks, Deadline deadline) {
+        Backoff frozenBackoff = new Backoff();
         for (int attempt = 1; ; attempt++) {
             RoutingTable table = attempt == 1 ? meta.table() : meta.refresh();
             TreeSet<Long> groups;
@@ -92,6 +96,12 @@ public final class CommitGateway {
                         (link, d) -> link.groupCommit(request, d)).getCommitTsMicros();
                 return Timestamp.ofMicros(ts);
             } catch (CommandRejectedException e) {
+                if (e.reason() == RejectReason.REJECT_REASON_RANGE_FROZEN && !deadline.isExpired()) {
+                    // Nothing was applied; the range's move ends shortly. Retries until the deadline.
+                    frozenBackoff.pause(deadline);
+                    attempt = 1;
+                    continue;
+                }
                 if (e.reason() != RejectReason.REJECT_REASON_WRONG_RANGE || attempt >= PLAN_ATTEMPTS_MAX) {
                     throw e;
                 }

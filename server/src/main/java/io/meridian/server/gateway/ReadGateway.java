@@ -10,6 +10,7 @@ import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.api.v1.ReadRequest;
 import io.meridian.api.v1.Row;
 import io.meridian.groups.CommandRejectedException;
+import io.meridian.server.routing.Backoff;
 import io.meridian.server.routing.GroupCaller;
 import io.meridian.server.routing.MetaCache;
 import io.meridian.server.routing.RoutingTable;
@@ -86,6 +87,7 @@ public final class ReadGateway {
      * @param limit the most rows to return, at least 1
      */
     public Page read(ReadRequest request, Consistency consistency, long limit, Deadline deadline) {
+        Backoff frozenBackoff = new Backoff();
         for (int attempt = 1; ; attempt++) {
             RoutingTable table = attempt == 1 ? meta.table() : meta.refresh();
             try {
@@ -93,6 +95,12 @@ public final class ReadGateway {
                 return request.getKeysCount() > 0 ? readKeys(table, request, reader, limit)
                         : readSpan(table, request, reader, limit);
             } catch (CommandRejectedException e) {
+                if (e.reason() == RejectReason.REJECT_REASON_RANGE_FROZEN && !deadline.isExpired()) {
+                    // A range moving to another group; retried on a refreshed directory until the deadline.
+                    frozenBackoff.pause(deadline);
+                    attempt = 1;
+                    continue;
+                }
                 if (e.reason() != RejectReason.REJECT_REASON_WRONG_RANGE || attempt >= PLAN_ATTEMPTS_MAX) {
                     throw e;
                 }

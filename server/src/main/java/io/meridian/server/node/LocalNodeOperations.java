@@ -3,6 +3,11 @@ package io.meridian.server.node;
 import io.grpc.Deadline;
 import io.meridian.api.internal.v1.ChangeReplicasRequest;
 import io.meridian.api.internal.v1.CommandReply;
+import io.meridian.api.internal.v1.CopyVersionsRequest;
+import io.meridian.api.internal.v1.CopyVersionsResponse;
+import io.meridian.api.internal.v1.ProposeGroupCommandRequest;
+import io.meridian.storage.VersionPage;
+import com.google.protobuf.ByteString;
 import io.meridian.api.internal.v1.GroupCommand;
 import io.meridian.api.internal.v1.GroupCommitRequest;
 import io.meridian.api.internal.v1.GroupCommitResponse;
@@ -188,6 +193,30 @@ public final class LocalNodeOperations implements NodeLink {
         FutureWaits.await(replica.log().transferLeadership(target, FutureWaits.remaining(deadline)), deadline,
                 CallKind.READ);
         return groupInfo(replica);
+    }
+
+    @Override
+    public CopyVersionsResponse copyVersions(CopyVersionsRequest request, Deadline deadline) {
+        GroupReplica replica = replicas.require(new GroupId(request.getGroupId()));
+        // up_to 0: the window ends at this replica's safe time now (a copy's snapshot time).
+        Timestamp upTo = request.getUpToMicros() == 0 ? replica.safeTs() : Timestamp.ofMicros(request.getUpToMicros());
+        Optional<ByteString> resume = request.getHasResumeAfterKey() ? Optional.of(request.getResumeAfterKey())
+                : Optional.empty();
+        VersionPage page = FutureWaits.await(replica.copyVersions(request.getRangeId(),
+                Timestamp.ofMicros(request.getAfterMicros()), upTo, resume, request.getLimit(),
+                maxWait(request.getMaxWaitMicros(), deadline)), deadline, CallKind.READ);
+        CopyVersionsResponse.Builder response = CopyVersionsResponse.newBuilder().setSafeTsMicros(upTo.micros());
+        page.versions().forEach(v -> response.addVersions(ProtoConversions.storedVersion(v)));
+        page.resumeAfterKey().ifPresent(key -> response.setResumeAfterKey(key).setHasResumeAfterKey(true));
+        replica.ranges().stream().filter(r -> r.getRangeId() == request.getRangeId()).findFirst()
+                .ifPresent(response::setRange);
+        return response.build();
+    }
+
+    @Override
+    public CommandReply proposeGroupCommand(ProposeGroupCommandRequest request, Deadline deadline) {
+        GroupReplica replica = leaderReplica(request.getGroupId());
+        return FutureWaits.await(replica.propose(request.getCommand()), deadline, CallKind.READ);
     }
 
     private GroupReplica leaderReplica(long groupId) {

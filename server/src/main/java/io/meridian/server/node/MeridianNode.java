@@ -137,7 +137,7 @@ public final class MeridianNode implements AutoCloseable {
                 .addService(new DatabaseService(ReadGateway.create(meta, caller, strongNow),
                         new CommitGateway(meta, caller, strongNow, env.commitWait()), txns, mapper, strongNow))
                 .addService(new AdminService(meta, caller, links, leaders, replicas::localLeader, proposals, mapper,
-                        env.background()))
+                        env.background(), new RangeMover(meta, caller, proposals)))
                 .build();
         server.start();
         own(() -> stopServing(server));

@@ -3,6 +3,9 @@ package io.meridian.server.routing;
 import io.grpc.Deadline;
 import io.meridian.api.internal.v1.ChangeReplicasRequest;
 import io.meridian.api.internal.v1.CommandReply;
+import io.meridian.api.internal.v1.CopyVersionsRequest;
+import io.meridian.api.internal.v1.CopyVersionsResponse;
+import io.meridian.api.internal.v1.ProposeGroupCommandRequest;
 import io.meridian.api.internal.v1.GroupCommitRequest;
 import io.meridian.api.internal.v1.GroupCommitResponse;
 import io.meridian.api.internal.v1.GroupReadRequest;
@@ -65,6 +68,16 @@ public interface NodeLink {
 
     /** See {@code NodeService.TransferLeadership}. */
     GroupInfo transferLeadership(TransferLeadershipRequest request, Deadline deadline);
+
+    /** See {@code NodeService.CopyVersions}: at this node's replica of the group. */
+    CopyVersionsResponse copyVersions(CopyVersionsRequest request, Deadline deadline);
+
+    /**
+     * See {@code NodeService.ProposeGroupCommand}: proposed at this node's replica, which must
+     * lead ({@code NotLeaderException} otherwise; {@code GroupCaller} follows the hint). Meant for
+     * idempotent commands (the range-move commands), which callers may retry.
+     */
+    CommandReply proposeGroupCommand(ProposeGroupCommandRequest request, Deadline deadline);
 
     /** See {@code NodeService.NodeStatus}. */
     Node nodeStatus(Deadline deadline);

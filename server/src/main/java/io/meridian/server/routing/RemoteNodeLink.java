@@ -6,6 +6,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.meridian.api.internal.v1.ChangeReplicasRequest;
 import io.meridian.api.internal.v1.CommandReply;
+import io.meridian.api.internal.v1.CopyVersionsRequest;
+import io.meridian.api.internal.v1.CopyVersionsResponse;
+import io.meridian.api.internal.v1.ProposeGroupCommandRequest;
 import io.meridian.api.internal.v1.GetMetaRequest;
 import io.meridian.api.internal.v1.GroupCommitRequest;
 import io.meridian.api.internal.v1.GroupCommitResponse;
@@ -102,6 +105,16 @@ final class RemoteNodeLink implements NodeLink {
     @Override
     public GroupInfo transferLeadership(TransferLeadershipRequest request, Deadline deadline) {
         return call(deadline, stub -> stub.transferLeadership(request));
+    }
+
+    @Override
+    public CopyVersionsResponse copyVersions(CopyVersionsRequest request, Deadline deadline) {
+        return call(deadline, stub -> stub.copyVersions(request));
+    }
+
+    @Override
+    public CommandReply proposeGroupCommand(ProposeGroupCommandRequest request, Deadline deadline) {
+        return call(deadline, stub -> stub.proposeGroupCommand(request));
     }
 
     @Override

@@ -39,6 +39,7 @@ import io.meridian.api.v1.TransferLeadershipResponse;
 import io.meridian.groups.CommandRejectedException;
 import io.meridian.groups.NodeId;
 import io.meridian.server.gateway.RequestValidator;
+import io.meridian.server.node.RangeMover;
 import io.meridian.server.routing.GroupCaller;
 import io.meridian.server.routing.LeaderCache;
 import io.meridian.server.routing.MetaCache;
@@ -65,8 +66,8 @@ import java.util.logging.Logger;
 /**
  * The public {@code Admin} service: listings from the meta directory (with each node's own
  * status), range splits, group creation and replica changes, leadership transfers. Every change
- * is made at the node or leader that owns it, then recorded in the meta group; range moves are
- * not served yet.
+ * is made at the node or leader that owns it, then recorded in the meta group; range moves run
+ * through {@link RangeMover}.
  *
  * <p>Thread-safe; handlers run on virtual threads and fan out on the background executor.
  */
@@ -83,15 +84,17 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     private final MetaProposals proposals;
     private final StatusMapper mapper;
     private final ExecutorService fanOut;
+    private final RangeMover mover;
 
     /**
      * @param localLeader the leader this node's replica of a group knows, if it has one
      * @param proposals meta proposals through this node
      * @param fanOut executor (virtual threads) for calls to several nodes at once
+     * @param mover runs range moves
      */
     public AdminService(MetaCache meta, GroupCaller caller, NodeLinks links, LeaderCache leaders,
             Function<Long, Optional<NodeId>> localLeader, MetaProposals proposals, StatusMapper mapper,
-            ExecutorService fanOut) {
+            ExecutorService fanOut, RangeMover mover) {
         this.meta = Objects.requireNonNull(meta, "meta");
         this.caller = Objects.requireNonNull(caller, "caller");
         this.links = Objects.requireNonNull(links, "links");
@@ -100,6 +103,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         this.proposals = Objects.requireNonNull(proposals, "proposals");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.fanOut = Objects.requireNonNull(fanOut, "fanOut");
+        this.mover = Objects.requireNonNull(mover, "mover");
     }
 
     @Override
@@ -219,8 +223,19 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void moveRange(MoveRangeRequest request, StreamObserver<MoveRangeResponse> observer) {
-        observer.onError(mapper.status(ErrorReason.NOT_SERVED_YET,
-                "MoveRange is not served by this release: range moves arrive with the range hand-off work"));
+        Calls.unary(observer, mapper, CallKind.COMMIT, () -> {
+            if (request.getRangeId() == 0) {
+                throw RequestFailedException.invalid("range_id is missing");
+            }
+            if (request.getTargetGroupId() == 0) {
+                throw RequestFailedException.invalid("target_group_id is missing");
+            }
+            knownTable();
+            DirectoryEntry moved = mover.move(request.getRangeId(), request.getTargetGroupId(), Calls.deadline());
+            RoutingTable table = meta.table();
+            return MoveRangeResponse.newBuilder().setRange(ProtoConversions.descriptor(moved,
+                    replicaIds(table, moved.getGroupId()), leaderOf(moved.getGroupId()))).build();
+        });
     }
 
     @Override

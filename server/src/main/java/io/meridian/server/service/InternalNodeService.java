@@ -3,6 +3,9 @@ package io.meridian.server.service;
 import io.grpc.stub.StreamObserver;
 import io.meridian.api.internal.v1.ChangeReplicasRequest;
 import io.meridian.api.internal.v1.CommandReply;
+import io.meridian.api.internal.v1.CopyVersionsRequest;
+import io.meridian.api.internal.v1.CopyVersionsResponse;
+import io.meridian.api.internal.v1.ProposeGroupCommandRequest;
 import io.meridian.api.internal.v1.GetMetaRequest;
 import io.meridian.api.internal.v1.GroupCommitRequest;
 import io.meridian.api.internal.v1.GroupCommitResponse;
@@ -113,6 +116,19 @@ public final class InternalNodeService extends NodeServiceGrpc.NodeServiceImplBa
         // A failed transfer leaves the leadership somewhere valid: retryable, never ambiguous.
         Calls.unary(observer, mapper, CallKind.READ, group(request.getGroupId()),
                 () -> local.transferLeadership(request, Calls.deadline()));
+    }
+
+    @Override
+    public void copyVersions(CopyVersionsRequest request, StreamObserver<CopyVersionsResponse> observer) {
+        Calls.unary(observer, mapper, CallKind.READ, group(request.getGroupId()),
+                () -> local.copyVersions(request, Calls.deadline()));
+    }
+
+    @Override
+    public void proposeGroupCommand(ProposeGroupCommandRequest request, StreamObserver<CommandReply> observer) {
+        // Only idempotent commands come this way (range moves): a lost answer is safe to retry.
+        Calls.unary(observer, mapper, CallKind.READ, group(request.getGroupId()),
+                () -> local.proposeGroupCommand(request, Calls.deadline()));
     }
 
     @Override

@@ -28,6 +28,15 @@ public enum ErrorReason {
     /** The request broke a documented limit (details: LimitViolation). */
     LIMIT_EXCEEDED,
 
+    /**
+     * The range is frozen while it moves to another group. Nothing done; retry shortly (the
+     * gateway does, re-routing once the directory names the new group).
+     */
+    RANGE_FROZEN,
+
+    /** The range move cannot run: unknown range or group, or the target already serves it. */
+    MOVE_REFUSED,
+
     /** The request is malformed. */
     INVALID_REQUEST,
 

@@ -109,8 +109,8 @@ public final class StatusMapper {
     /** The gRPC code a reason maps to: the table of database.proto's header. */
     public static Status.Code code(ErrorReason reason) {
         return switch (reason) {
-            case NOT_LEADER, LEASE_UNAVAILABLE, UNAVAILABLE, FENCED -> Status.Code.UNAVAILABLE;
-            case WRONG_RANGE, READ_BELOW_HORIZON -> Status.Code.FAILED_PRECONDITION;
+            case NOT_LEADER, LEASE_UNAVAILABLE, UNAVAILABLE, FENCED, RANGE_FROZEN -> Status.Code.UNAVAILABLE;
+            case WRONG_RANGE, READ_BELOW_HORIZON, MOVE_REFUSED -> Status.Code.FAILED_PRECONDITION;
             case READ_CONFLICT, STALE_TIMESTAMP -> Status.Code.ABORTED;
             case INVALID, LIMIT_EXCEEDED, INVALID_REQUEST -> Status.Code.INVALID_ARGUMENT;
             case SAFE_TIME_WAIT_TIMEOUT, DEADLINE -> Status.Code.DEADLINE_EXCEEDED;
@@ -140,6 +140,7 @@ public final class StatusMapper {
             case REJECT_REASON_READ_CONFLICT -> build(ErrorReason.READ_CONFLICT, e.getMessage(), List.of());
             case REJECT_REASON_STALE_TIMESTAMP -> build(ErrorReason.STALE_TIMESTAMP, e.getMessage(), List.of());
             case REJECT_REASON_INVALID -> build(ErrorReason.INVALID, e.getMessage(), List.of());
+            case REJECT_REASON_RANGE_FROZEN -> build(ErrorReason.RANGE_FROZEN, e.getMessage(), List.of());
             case REJECT_REASON_UNSPECIFIED, UNRECOGNIZED ->
                     build(ErrorReason.INTERNAL, "command rejected without a reason: " + e.getMessage(), List.of());
         };

@@ -26,6 +26,7 @@ import java.util.Optional;
  *   <li>{@code NOT_LEADER} → {@link NotLeaderException} with the hinted leader;</li>
  *   <li>{@code LEASE_UNAVAILABLE} → {@link LeaseUnavailableException};</li>
  *   <li>{@code WRONG_RANGE} → {@link CommandRejectedException} with the node's ranges;</li>
+ *   <li>{@code RANGE_FROZEN} → {@link CommandRejectedException}, so gateways retry it;</li>
  *   <li>any other Meridian error → {@link RemoteStatusException}, relayed unchanged;</li>
  *   <li>a status without Meridian's {@code ErrorInfo} (the transport's own) →
  *       {@link NodeUnreachableException}: the request may or may not have run there.</li>
@@ -56,6 +57,8 @@ public final class StatusReader {
             case WRONG_RANGE -> new CommandRejectedException(RejectReason.REJECT_REASON_WRONG_RANGE,
                     status.getMessage(), details(status, RangeDescriptor.class).stream()
                             .map(ProtoConversions::rangeState).toList());
+            case RANGE_FROZEN -> new CommandRejectedException(RejectReason.REJECT_REASON_RANGE_FROZEN,
+                    status.getMessage(), List.of());
             default -> new RemoteStatusException(e);
         };
     }

@@ -14,6 +14,7 @@ import io.meridian.groups.Replica;
 import io.meridian.storage.KeySpan;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.ScanDirection;
+import io.meridian.storage.StoredVersion;
 import io.meridian.storage.Version;
 import io.meridian.truetime.Timestamp;
 import java.util.Collection;
@@ -87,6 +88,19 @@ public final class ProtoConversions {
     /** A group member for a node record. */
     public static Replica replica(NodeRecord node) {
         return new Replica(new NodeId(node.getNodeId()), node.getRaftAddress());
+    }
+
+    /** A stored version on the wire (range moves copy them). */
+    public static io.meridian.api.internal.v1.StoredVersion storedVersion(StoredVersion version) {
+        io.meridian.api.internal.v1.StoredVersion.Builder wire = io.meridian.api.internal.v1.StoredVersion.newBuilder()
+                .setKey(version.key()).setTsMicros(version.ts().micros()).setTombstone(version.tombstone());
+        version.value().ifPresent(wire::setValue);
+        return wire.build();
+    }
+
+    /** The bytes a wire version counts towards an {@code IngestVersions} batch: key and value. */
+    public static long sizeBytes(io.meridian.api.internal.v1.StoredVersion version) {
+        return (long) version.getKey().size() + version.getValue().size();
     }
 
     /** The descriptor of a range as a group holds it. */

@@ -109,4 +109,16 @@ final class ScriptedLink implements NodeLink {
     public Node nodeStatus(Deadline deadline) {
         throw new UnsupportedOperationException();
     }
+
+    @Override
+    public io.meridian.api.internal.v1.CopyVersionsResponse copyVersions(
+            io.meridian.api.internal.v1.CopyVersionsRequest request, Deadline deadline) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public io.meridian.api.internal.v1.CommandReply proposeGroupCommand(
+            io.meridian.api.internal.v1.ProposeGroupCommandRequest request, Deadline deadline) {
+        throw new UnsupportedOperationException();
+    }
 }

@@ -8,6 +8,7 @@ import io.meridian.storage.KeySpan;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.NonIncreasingTimestampException;
 import io.meridian.storage.PreparedTxn;
+import io.meridian.storage.StoredVersion;
 import io.meridian.storage.TxnId;
 import io.meridian.storage.WriteBatch;
 import io.meridian.truetime.Timestamp;
@@ -41,6 +42,8 @@ final class BatchWriter {
     private final VersionWriter writer;
     private final StoreRecords records;
     private final Set<ByteString> writtenInBatch = new HashSet<>();
+    /** See {@link WriteBatch.Builder#keepCopiedVersions}. */
+    private boolean keepCopiedVersions;
 
     BatchWriter(LmdbTables tables, Txn<ByteBuffer> txn) {
         this.txn = txn;
@@ -58,6 +61,10 @@ final class BatchWriter {
         if (batch.appliedIndex() <= records.appliedIndex(txn, group)) {
             return ApplyResult.ALREADY_APPLIED;
         }
+        if (!batch.ingested().isEmpty()) {
+            ingest(batch.ingested());
+        }
+        keepCopiedVersions = batch.keepCopiedVersions();
         if (batch.commitTs().isPresent()) {
             applyMutations(batch.mutations(), batch.commitTs().get());
         }
@@ -95,6 +102,24 @@ final class BatchWriter {
         }
     }
 
+    /**
+     * Writes each version at its own timestamp unless the key already holds a version at exactly
+     * that timestamp. No order check: a copied history may land below newer versions.
+     */
+    private void ingest(List<StoredVersion> versions) {
+        try (Cursor<ByteBuffer> cursor = tables.versions.openCursor(txn)) {
+            for (StoredVersion version : versions) {
+                ByteBuffer keyBuffer = tables.writerScratch.key(version.key());
+                Optional<VersionEntry> atOrBelow = VersionReader.entryAtOrBelow(cursor, keyBuffer,
+                        tables.writerScratch.probe(version.ts()));
+                if (atOrBelow.isPresent() && atOrBelow.get().ts().equals(version.ts())) {
+                    continue;
+                }
+                writer.put(version.key(), tables.writerScratch.key(version.key()), version.ts(), version.value());
+            }
+        }
+    }
+
     /** Tombstones every live key of {@code span}, a page of keys at a time. */
     private void deleteRange(Cursor<ByteBuffer> newestCursor, KeySpan span, Timestamp ts) {
         Optional<ByteString> after = Optional.empty();
@@ -116,6 +141,9 @@ final class BatchWriter {
     private void deleteIfLive(Cursor<ByteBuffer> newestCursor, ByteString key, Timestamp ts, boolean explicit) {
         Optional<VersionEntry> newest = VersionReader.newest(newestCursor, tables.writerScratch.key(key));
         boolean live = newest.isPresent() && !newest.get().tombstone();
+        if ((explicit || live) && copiedAlready(key, newest, ts)) {
+            return;
+        }
         if (explicit || live) {
             checkOrder(key, newest, ts);
         }
@@ -128,12 +156,20 @@ final class BatchWriter {
     private void writeVersion(Cursor<ByteBuffer> newestCursor, ByteString key, Timestamp ts, Optional<ByteString> value) {
         ByteBuffer keyBuffer = tables.writerScratch.key(key);
         Optional<VersionEntry> newest = VersionReader.newest(newestCursor, keyBuffer);
+        if (copiedAlready(key, newest, ts)) {
+            return;
+        }
         checkOrder(key, newest, ts);
         if (newest.isPresent() && newest.get().ts().equals(ts)) {
             writer.remove(key, keyBuffer, newest.get());
         }
         writer.put(key, keyBuffer, ts, value);
         writtenInBatch.add(key);
+    }
+
+    /** True when the batch keeps copied versions and the key's newest version is this write, copied in earlier. */
+    private boolean copiedAlready(ByteString key, Optional<VersionEntry> newest, Timestamp ts) {
+        return keepCopiedVersions && newest.isPresent() && newest.get().ts().equals(ts) && !writtenInBatch.contains(key);
     }
 
     /**

@@ -13,6 +13,7 @@ import io.meridian.storage.ScanDirection;
 import io.meridian.storage.ScanResult;
 import io.meridian.storage.SpanSnapshot;
 import io.meridian.storage.Version;
+import io.meridian.storage.VersionPage;
 import io.meridian.storage.WriteBatch;
 import io.meridian.truetime.Timestamp;
 
@@ -78,6 +79,23 @@ public final class LmdbMvccStore implements MvccStore {
             records.checkReadable(session.txn(), readTs);
             return new SnapshotReader(tables, session).scan(span, readTs, limit, direction);
         });
+    }
+
+    @Override
+    public VersionPage versions(KeySpan span, Timestamp after, Timestamp upTo, Optional<ByteString> resumeAfterKey,
+            int limit) {
+        Objects.requireNonNull(span, "span");
+        Objects.requireNonNull(after, "after");
+        Objects.requireNonNull(upTo, "upTo");
+        Objects.requireNonNull(resumeAfterKey, "resumeAfterKey");
+        if (limit < 1) {
+            throw new IllegalArgumentException("version page limit must be positive: " + limit);
+        }
+        if (upTo.isBefore(after)) {
+            throw new IllegalArgumentException("versions up to " + upTo + " asked after " + after);
+        }
+        Limit.SCAN_ROWS.check(limit);
+        return tables.read(txn -> new VersionPageReader(tables, txn).page(span, after, upTo, resumeAfterKey, limit));
     }
 
     @Override
