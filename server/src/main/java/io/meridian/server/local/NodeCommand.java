@@ -47,7 +47,18 @@ record NodeCommand(String javaBinary, List<String> jvmFlags, String classPath, S
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> flags = inheritedFlags(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        return new NodeCommand(java, flags, System.getProperty("java.class.path", ""), NODE_MAIN_CLASS);
+        return new NodeCommand(java, flags, absoluteClassPath(System.getProperty("java.class.path", "")), NODE_MAIN_CLASS);
+    }
+
+    /**
+     * {@code classPath} with every entry made absolute: nodes run in their own working
+     * directory, where a relative entry such as {@code jmh/target/benchmarks.jar} would not resolve.
+     */
+    static String absoluteClassPath(String classPath) {
+        return java.util.Arrays.stream(classPath.split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.isEmpty())
+                .map(entry -> java.nio.file.Path.of(entry).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     /**

@@ -2,25 +2,14 @@ package io.meridian.server.service;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Deadline;
-import io.meridian.api.internal.v1.ChangeReplicasRequest;
-import io.meridian.api.internal.v1.CommandReply;
 import io.meridian.api.internal.v1.GroupCommitRequest;
 import io.meridian.api.internal.v1.GroupCommitResponse;
 import io.meridian.api.internal.v1.GroupReadRequest;
 import io.meridian.api.internal.v1.GroupReadResponse;
-import io.meridian.api.internal.v1.GroupSplitRequest;
-import io.meridian.api.internal.v1.GroupSplitResponse;
-import io.meridian.api.internal.v1.MetaCommand;
-import io.meridian.api.internal.v1.MetaState;
 import io.meridian.api.internal.v1.ReadMode;
-import io.meridian.api.internal.v1.StartReplicaRequest;
-import io.meridian.api.internal.v1.StopReplicaRequest;
-import io.meridian.api.v1.GroupInfo;
-import io.meridian.api.v1.Node;
 import io.meridian.api.v1.Row;
 import io.meridian.api.v1.Timestamp;
-import io.meridian.api.v1.TransferLeadershipRequest;
-import io.meridian.server.routing.NodeLink;
+import io.meridian.server.routing.ReadCommitOnlyLink;
 import io.meridian.server.wire.ProtoConversions;
 import io.meridian.storage.KeySpan;
 import io.meridian.storage.Keys;
@@ -35,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the storage layer's limit and resume-key rules, commits apply puts; every request is recorded.
  * A strong read is served at {@link #STRONG_TS}; a read at a timestamp at that timestamp.
  */
-final class InMemoryGroups implements NodeLink {
+final class InMemoryGroups extends ReadCommitOnlyLink {
 
     /** The timestamp strong reads are served at. */
     static final long STRONG_TS = 5_000;
@@ -95,62 +84,5 @@ final class InMemoryGroups implements NodeLink {
                 Row.newBuilder().setKey(m.getPut().getKey()).setValue(m.getPut().getValue())
                         .setVersionTs(Timestamp.newBuilder().setMicros(lastCommitTs)).build()));
         return GroupCommitResponse.newBuilder().setCommitTsMicros(lastCommitTs).build();
-    }
-
-    @Override
-    public GroupSplitResponse groupSplit(GroupSplitRequest request, Deadline deadline) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public MetaState getMeta(Deadline deadline) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CommandReply proposeMeta(MetaCommand command, Deadline deadline) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CommandReply proposeMetaHere(MetaCommand command, Deadline deadline) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void startReplica(StartReplicaRequest request, Deadline deadline) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void stopReplica(StopReplicaRequest request, Deadline deadline) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public GroupInfo changeReplicas(ChangeReplicasRequest request, Deadline deadline) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public GroupInfo transferLeadership(TransferLeadershipRequest request, Deadline deadline) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Node nodeStatus(Deadline deadline) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public io.meridian.api.internal.v1.CopyVersionsResponse copyVersions(
-            io.meridian.api.internal.v1.CopyVersionsRequest request, Deadline deadline) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public io.meridian.api.internal.v1.CommandReply proposeGroupCommand(
-            io.meridian.api.internal.v1.ProposeGroupCommandRequest request, Deadline deadline) {
-        throw new UnsupportedOperationException();
     }
 }
