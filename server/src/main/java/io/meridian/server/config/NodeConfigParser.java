@@ -51,8 +51,8 @@ public final class NodeConfigParser {
         flags.put("epsilon", "fixed TrueTime uncertainty of the system clock, e.g. 1ms (default 1ms)");
         flags.put("max-epsilon", "fence the node above this uncertainty (default 10ms)");
         flags.put("range-split-bytes", "split ranges larger than this, e.g. 64MiB (default 64MiB)");
-        flags.put("election-timeout-min", "lower Raft election timeout, e.g. 150ms (default: Ratis's)");
-        flags.put("election-timeout-max", "upper Raft election timeout, e.g. 300ms (default: Ratis's)");
+        flags.put("election-timeout-min", "lower Raft election timeout, with the upper one (default 500ms)");
+        flags.put("election-timeout-max", "upper Raft election timeout, with the lower one (default 1000ms)");
         return Map.copyOf(flags);
     }
 
