@@ -3,6 +3,7 @@ package io.meridian.groups;
 import static io.meridian.groups.SimGroupCluster.GROUP;
 import static io.meridian.groups.SimGroupCluster.bytes;
 import static io.meridian.groups.SimGroupCluster.range;
+import static io.meridian.groups.TestCommands.assertReject;
 import static io.meridian.groups.TestCommands.delete;
 import static io.meridian.groups.TestCommands.init;
 import static io.meridian.groups.TestCommands.keyCheck;
@@ -23,11 +24,9 @@ import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.api.internal.v1.ReleaseRange;
 import io.meridian.api.internal.v1.UnfreezeRange;
 import io.meridian.storage.GroupId;
-import io.meridian.storage.KeySpan;
 import io.meridian.storage.MvccStore;
 import io.meridian.storage.Version;
 import io.meridian.storage.lmdb.LmdbMvccStore;
-import io.meridian.storage.lmdb.LmdbOptions;
 import io.meridian.truetime.Timestamp;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -65,7 +64,7 @@ class RangeMoveCommandsTest {
 
     @BeforeEach
     void open() {
-        store = openStore("shared");
+        store = TestStores.open(dir, "shared");
         source = new RangeStateMachine(GROUP, store);
         target = new RangeStateMachine(TARGET, store);
         assertTrue(reply(source.apply(sourceIndex++, 1, init(GROUP, false, LEFT, RIGHT))).hasApplied());
@@ -117,7 +116,7 @@ class RangeMoveCommandsTest {
 
     @Test
     void ingestingIntoAnotherStoreCopiesTheExactHistory() {
-        try (LmdbMvccStore other = openStore("other")) {
+        try (LmdbMvccStore other = TestStores.open(dir, "other")) {
             RangeStateMachine remote = new RangeStateMachine(TARGET, other);
             remote.apply(0, 1, init(TARGET, false, TARGET_OWN));
             remote.apply(1, 1, ingest(store, LEFT, Timestamp.MIN, new Timestamp(150)));
@@ -151,13 +150,13 @@ class RangeMoveCommandsTest {
 
     @Test
     void incomingRangesAndTheirDataTravelInSnapshots() throws Exception {
-        try (LmdbMvccStore other = openStore("other")) {
+        try (LmdbMvccStore other = TestStores.open(dir, "other")) {
             RangeStateMachine remote = new RangeStateMachine(TARGET, other);
             remote.apply(0, 1, init(TARGET, false, TARGET_OWN));
             remote.apply(1, 1, ingest(store, LEFT, Timestamp.MIN, new Timestamp(200)));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             remote.writeSnapshot(out);
-            try (LmdbMvccStore fresh = openStore("fresh")) {
+            try (LmdbMvccStore fresh = TestStores.open(dir, "fresh")) {
                 RangeStateMachine copy = new RangeStateMachine(TARGET, fresh);
                 copy.installSnapshot(new ByteArrayInputStream(out.toByteArray()));
                 assertEquals(remote.state().incoming(), copy.state().incoming());
@@ -199,19 +198,5 @@ class RangeMoveCommandsTest {
 
     private CommandReply onTarget(ByteString command) {
         return reply(target.apply(targetIndex++, 1, command));
-    }
-
-    private static void assertReject(RejectReason reason, CommandReply reply) {
-        assertReject(reason, reply, "");
-    }
-
-    private static void assertReject(RejectReason reason, CommandReply reply, String why) {
-        assertTrue(reply.hasRejected(), why + ": expected " + reason + ", got " + reply);
-        assertEquals(reason, reply.getRejected().getReason(), why + ": " + reply.getRejected().getMessage());
-    }
-
-    private LmdbMvccStore openStore(String name) {
-        return LmdbMvccStore.open(dir.resolve(name), LmdbOptions.defaults().withMapSizeBytes(1L << 28)
-                .withBootIdFile(dir.resolve(name + ".no-boot-id")));
     }
 }

@@ -3,6 +3,7 @@ package io.meridian.groups;
 import static io.meridian.groups.SimGroupCluster.GROUP;
 import static io.meridian.groups.SimGroupCluster.bytes;
 import static io.meridian.groups.SimGroupCluster.range;
+import static io.meridian.groups.TestCommands.assertReject;
 import static io.meridian.groups.TestCommands.delete;
 import static io.meridian.groups.TestCommands.deleteRange;
 import static io.meridian.groups.TestCommands.init;
@@ -29,7 +30,6 @@ import io.meridian.storage.ScanDirection;
 import io.meridian.storage.Version;
 import io.meridian.storage.WriteBatch;
 import io.meridian.storage.lmdb.LmdbMvccStore;
-import io.meridian.storage.lmdb.LmdbOptions;
 import io.meridian.truetime.Timestamp;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -66,7 +66,7 @@ class RangeStateMachineTest {
 
     @BeforeEach
     void open() {
-        store = openStore("main");
+        store = TestStores.open(dir, "main");
         machine = new RangeStateMachine(GROUP, store);
     }
 
@@ -278,7 +278,7 @@ class RangeStateMachineTest {
         apply(split(1, "f", CommandOutcomes.rangeId(GROUP, 1)));
         GroupState before = machine.state();
         store.close();
-        store = openStore("main");
+        store = TestStores.open(dir, "main");
         machine = new RangeStateMachine(GROUP, store);
         assertEquals(before, machine.state());
         assertEquals(nextIndex - 1, machine.appliedIndex());
@@ -294,7 +294,7 @@ class RangeStateMachineTest {
         // Data of another group, outside this one's ranges, must not travel.
         store.apply(WriteBatch.builder(new GroupId(77), 0).commitTs(new Timestamp(50)).put(bytes("z"), bytes("x")).build());
 
-        try (LmdbMvccStore fresh = openStore("fresh")) {
+        try (LmdbMvccStore fresh = TestStores.open(dir, "fresh")) {
             RangeStateMachine copy = copyTo(fresh);
             assertEquals(machine.state(), copy.state());
             for (long ts : new long[] {99, 100, 150, 200, Long.MAX_VALUE}) {
@@ -310,7 +310,7 @@ class RangeStateMachineTest {
         apply(init(GROUP, true));
         apply(TestCommands.meta(io.meridian.api.internal.v1.MetaCommand.newBuilder()
                 .setBootstrap(io.meridian.api.internal.v1.MetaState.newBuilder().setClusterName("c1")).build()));
-        try (LmdbMvccStore fresh = openStore("fresh")) {
+        try (LmdbMvccStore fresh = TestStores.open(dir, "fresh")) {
             RangeStateMachine copy = copyTo(fresh);
             assertEquals(machine.state(), copy.state());
             assertEquals("c1", copy.state().metaState().orElseThrow().getClusterName());
@@ -357,19 +357,5 @@ class RangeStateMachineTest {
 
     private CommandReply apply(ByteString command) {
         return reply(machine.apply(nextIndex++, 1, command));
-    }
-
-    private static void assertReject(RejectReason reason, CommandReply reply) {
-        assertReject(reason, reply, "");
-    }
-
-    private static void assertReject(RejectReason reason, CommandReply reply, String why) {
-        assertTrue(reply.hasRejected(), why + ": expected " + reason + ", got " + reply);
-        assertEquals(reason, reply.getRejected().getReason(), why + ": " + reply.getRejected().getMessage());
-    }
-
-    private LmdbMvccStore openStore(String name) {
-        return LmdbMvccStore.open(dir.resolve(name), LmdbOptions.defaults().withMapSizeBytes(1L << 28)
-                .withBootIdFile(dir.resolve(name + ".no-boot-id")));
     }
 }

@@ -10,7 +10,6 @@ import io.meridian.api.internal.v1.RangeState;
 import io.meridian.api.v1.KeyRange;
 import io.meridian.storage.GroupId;
 import io.meridian.storage.lmdb.LmdbMvccStore;
-import io.meridian.storage.lmdb.LmdbOptions;
 import io.meridian.truetime.CommitWait;
 import io.meridian.truetime.EpsilonFence;
 import io.meridian.truetime.TTInterval;
@@ -214,9 +213,7 @@ final class SimGroupCluster implements AutoCloseable {
     }
 
     private LmdbMvccStore openStore(NodeId id) {
-        Path storeDir = dir.resolve(id.value());
-        return LmdbMvccStore.open(storeDir, LmdbOptions.defaults().withMapSizeBytes(1L << 28)
-                .withBootIdFile(dir.resolve(id.value() + ".no-boot-id")));
+        return TestStores.open(dir, id.value());
     }
 
     static ByteString bytes(String text) {

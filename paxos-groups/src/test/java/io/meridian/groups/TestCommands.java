@@ -11,6 +11,7 @@ import io.meridian.api.internal.v1.Lease;
 import io.meridian.api.internal.v1.MetaCommand;
 import io.meridian.api.internal.v1.RangeState;
 import io.meridian.api.internal.v1.ReadCheck;
+import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.api.internal.v1.Split;
 import io.meridian.api.internal.v1.Write;
 import io.meridian.api.v1.KeyRange;
@@ -84,5 +85,16 @@ final class TestCommands {
         } catch (InvalidProtocolBufferException e) {
             throw new AssertionError("unreadable reply", e);
         }
+    }
+
+    /** Fails unless {@code reply} is a rejection for {@code reason}; {@code why} prefixes the message. */
+    static void assertReject(RejectReason reason, CommandReply reply, String why) {
+        org.junit.jupiter.api.Assertions.assertTrue(reply.hasRejected(), why + ": expected " + reason + ", got " + reply);
+        org.junit.jupiter.api.Assertions.assertEquals(reason, reply.getRejected().getReason(),
+                why + ": " + reply.getRejected().getMessage());
+    }
+
+    static void assertReject(RejectReason reason, CommandReply reply) {
+        assertReject(reason, reply, "");
     }
 }

@@ -1,5 +1,6 @@
 package io.meridian.bench.ratis;
 
+import io.meridian.server.config.NodeConfigParser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,7 +85,7 @@ final class Args {
 
     Duration duration(String name, Duration dflt) {
         String v = string(name, null);
-        return v == null ? dflt : parseDuration(v);
+        return v == null ? dflt : NodeConfigParser.parseDuration(v);
     }
 
     /** Comma-separated list, e.g. {@code 1,10,50,100}. */
@@ -97,25 +98,6 @@ final class Args {
             }
         }
         return out;
-    }
-
-    /** {@code 250ms}, {@code 30s}, {@code 2m}, {@code 1h}; a bare number is seconds. */
-    static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            } else if (t.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            } else if (t.endsWith("m")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
-            } else if (t.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a duration: '" + text + "' (use e.g. 500ms, 30s, 2m)", e);
-        }
     }
 
     /** Ratis spells durations with a unit, e.g. {@code 1000ms}. */

@@ -10,7 +10,6 @@ import io.meridian.groups.NodeId;
 import io.meridian.groups.ReplicatedLog;
 import io.meridian.groups.ReplicationException;
 import io.meridian.storage.GroupId;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shows a group surviving the loss of replicas, on three real Ratis hosts: when the leader's host
@@ -31,23 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * reaches the fatal-error handler and fails the proposal instead of leaving it waiting.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RatisFailoverIT {
+class RatisFailoverIT extends RatisClusterFixture {
 
     private static final GroupId GROUP = new GroupId(7);
     private static final Duration APPLY_WAIT = Duration.ofSeconds(15);
-
-    @TempDir
-    Path directory;
-
-    private RatisTestCluster cluster;
-
-    @AfterEach
-    void closeCluster() {
-        if (cluster != null) {
-            cluster.close();
-            assertEquals(List.of(), cluster.takeFatalErrors(), "fatal errors");
-        }
-    }
 
     @Test
     void whenTheLeadersHostClosesAnotherReplicaLeadsAndProposalsContinue() throws Exception {

@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.meridian.groups.NodeId;
 import io.meridian.storage.GroupId;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shows membership changes on real Ratis hosts whose replicas snapshot every 20 entries and purge
@@ -25,24 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * its replica deletes its directory; a member reopened next to its own snapshots catches up.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RatisMembershipIT {
+class RatisMembershipIT extends RatisClusterFixture {
 
     private static final GroupId GROUP = new GroupId(3);
     private static final Duration APPLY_WAIT = Duration.ofSeconds(20);
     private static final int SNAPSHOT_THRESHOLD_ENTRIES = 20;
-
-    @TempDir
-    Path directory;
-
-    private RatisTestCluster cluster;
-
-    @AfterEach
-    void closeCluster() {
-        if (cluster != null) {
-            cluster.close();
-            assertEquals(List.of(), cluster.takeFatalErrors(), "fatal errors");
-        }
-    }
 
     @Test
     void aNewMemberCatchesUpFromASnapshotAndARemovedMemberNoLongerCounts() throws Exception {

@@ -21,10 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shows replication on three real Ratis hosts in one JVM: proposals at the leader commit and are
@@ -34,23 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * groups share the hosts independently, and stopping one removes its replica and directory.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RatisReplicationIT {
+class RatisReplicationIT extends RatisClusterFixture {
 
     private static final GroupId GROUP = new GroupId(1);
     private static final Duration APPLY_WAIT = Duration.ofSeconds(15);
-
-    @TempDir
-    Path directory;
-
-    private RatisTestCluster cluster;
-
-    @AfterEach
-    void closeCluster() {
-        if (cluster != null) {
-            cluster.close();
-            assertEquals(List.of(), cluster.takeFatalErrors(), "fatal errors");
-        }
-    }
 
     @Test
     void proposalsCommitInTheSameOrderOnEveryReplicaAndTheProposerGetsTheReply() throws Exception {
