@@ -10,6 +10,7 @@ import io.meridian.api.internal.v1.MetaCommand;
 import io.meridian.api.internal.v1.RangeState;
 import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.api.internal.v1.Split;
+import io.meridian.api.internal.v1.TxnRecord;
 import io.meridian.api.internal.v1.Write;
 import io.meridian.storage.GroupId;
 import io.meridian.storage.KeySpan;
@@ -69,6 +70,19 @@ final class CommandOutcomes {
                     .setTsMicros(tsMicros).addAllRanges(ranges)).build();
             return new Outcome(next, reply, List.of(), Optional.empty());
         }
+
+        /** An applied transaction command replying with {@code record}, writing {@code mutations} at {@code commitTs}. */
+        static Outcome appliedTxn(GroupState next, long tsMicros, TxnRecord record, List<Mutation> mutations,
+                Optional<Timestamp> commitTs) {
+            CommandReply reply = CommandReply.newBuilder().setApplied(CommandReply.Applied.newBuilder()
+                    .setTsMicros(tsMicros).setTxn(record)).build();
+            return new Outcome(next, reply, mutations, commitTs);
+        }
+
+        /** A refusal that still changes the state (a refused {@code CommitTxn} records its abort). */
+        static Outcome rejectedInto(GroupState current, GroupState next, Rejection rejection) {
+            return new Outcome(next, rejection.reply(current.ranges()), List.of(), Optional.empty());
+        }
     }
 
     private final GroupId group;
@@ -105,6 +119,10 @@ final class CommandOutcomes {
             case UNFREEZE_RANGE -> RangeHandoffs.unfreeze(current, parsed.getUnfreezeRange());
             case ACCEPT_RANGE -> RangeHandoffs.accept(current, parsed.getAcceptRange());
             case RELEASE_RANGE -> RangeHandoffs.release(current, parsed.getReleaseRange());
+            case PREPARE -> TxnCommands.prepare(current, parsed.getPrepare());
+            case COMMIT_TXN -> TxnCommands.commit(current, parsed.getCommitTxn());
+            case RESOLVE_TXN -> TxnCommands.resolve(current, parsed.getResolveTxn());
+            case FORGET_TXNS -> TxnCommands.forget(current, parsed.getForgetTxns());
             case META -> meta(current, parsed.getMeta());
             case KIND_NOT_SET -> Outcome.rejected(current, Rejection.invalid("command has no kind"));
         };
@@ -144,23 +162,29 @@ final class CommandOutcomes {
         } catch (IllegalArgumentException e) {
             return Outcome.rejected(current, Rejection.invalid(e.getMessage()));
         }
-        Optional<String> outside = GroupRanges.firstOutside(current.ranges(), mutations);
-        if (outside.isPresent()) {
-            return Outcome.rejected(current, Rejection.wrongRange(outside.get()));
+        Optional<Rejection> misplaced = writeRefusal(current, mutations);
+        if (misplaced.isPresent()) {
+            return Outcome.rejected(current, misplaced.get());
         }
-        Optional<RangeState> frozen = GroupRanges.frozenWritten(current.ranges(), mutations)
-                .or(() -> GroupRanges.frozenChecked(current.ranges(), write.getReadChecksList()));
+        Optional<RangeState> frozen = GroupRanges.frozenChecked(current.ranges(), write.getReadChecksList());
         if (frozen.isPresent()) {
             return Outcome.rejected(current, new Rejection(RejectReason.REJECT_REASON_RANGE_FROZEN,
                     GroupRanges.rangeFrozen(frozen.get(), current.ranges()).getMessage()));
         }
         if (!commitTs.isAfter(current.lastTs())) {
-            return Outcome.rejected(current, new Rejection(RejectReason.REJECT_REASON_STALE_TIMESTAMP,
-                    "commit timestamp " + commitTs + " is not above the group's last timestamp " + current.lastTs()));
+            return Outcome.rejected(current, staleTimestamp("commit", commitTs, current));
+        }
+        Optional<Rejection> locked = lockConflict(current, mutations);
+        if (locked.isPresent()) {
+            return Outcome.rejected(current, locked.get());
         }
         Optional<Rejection> badCheck = ReadChecks.validate(write.getReadChecksList(), current.ranges(), commitTs);
         if (badCheck.isPresent()) {
             return Outcome.rejected(current, badCheck.get());
+        }
+        Optional<Rejection> checkedLocked = checkedPrepared(current, write);
+        if (checkedLocked.isPresent()) {
+            return Outcome.rejected(current, checkedLocked.get());
         }
         Optional<String> conflict = ReadChecks.firstConflict(store, write.getReadChecksList());
         if (conflict.isPresent()) {
@@ -168,6 +192,61 @@ final class CommandOutcomes {
         }
         Outcome applied = Outcome.applied(current.withLastTs(commitTs), commitTs.micros(), List.of());
         return new Outcome(applied.next(), applied.reply(), mutations, Optional.of(commitTs));
+    }
+
+    /**
+     * Why {@code mutations} cannot be written in {@code current}: a key outside the served ranges
+     * ({@code WRONG_RANGE}) or in a range frozen for a move ({@code RANGE_FROZEN}).
+     */
+    static Optional<Rejection> writeRefusal(GroupState current, List<Mutation> mutations) {
+        Optional<String> outside = GroupRanges.firstOutside(current.ranges(), mutations);
+        if (outside.isPresent()) {
+            return Optional.of(Rejection.wrongRange(outside.get()));
+        }
+        return GroupRanges.frozenWritten(current.ranges(), mutations).map(frozen -> new Rejection(
+                RejectReason.REJECT_REASON_RANGE_FROZEN, GroupRanges.rangeFrozen(frozen, current.ranges()).getMessage()));
+    }
+
+    /** {@code LOCK_CONFLICT} when {@code mutations} share a key with a prepared transaction's writes. */
+    static Optional<Rejection> lockConflict(GroupState current, List<Mutation> mutations) {
+        return current.txns().firstConflict(mutations).map(holder -> new Rejection(
+                RejectReason.REJECT_REASON_LOCK_CONFLICT, "a write overlaps the writes of " + holder.id()
+                        + ", prepared at " + holder.prepareTs()));
+    }
+
+    /**
+     * {@code LOCK_CONFLICT} when a read check covers a prepared transaction's writes: it may still
+     * commit below this write's timestamp, so the check cannot be decided now.
+     */
+    private static Optional<Rejection> checkedPrepared(GroupState current, Write write) {
+        for (io.meridian.api.internal.v1.ReadCheck check : write.getReadChecksList()) {
+            Optional<KeySpan> span = switch (check.getTargetCase()) {
+                case KEY -> Optional.of(KeySpan.ofKey(check.getKey()));
+                case RANGE -> Optional.of(Mutations.span(check.getRange()));
+                case TARGET_NOT_SET -> Optional.empty();
+            };
+            Optional<io.meridian.storage.PreparedTxn> holder = span.flatMap(current.txns()::firstOverlapping);
+            if (holder.isPresent()) {
+                return Optional.of(new Rejection(RejectReason.REJECT_REASON_LOCK_CONFLICT, "a read check covers the"
+                        + " writes of " + holder.get().id() + ", prepared at " + holder.get().prepareTs()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code STALE_TIMESTAMP}: {@code ts} is not above the group's last timestamp. */
+    static Rejection staleTimestamp(String what, Timestamp ts, GroupState current) {
+        return new Rejection(RejectReason.REJECT_REASON_STALE_TIMESTAMP, what + " timestamp " + ts
+                + " is not above the group's last timestamp " + current.lastTs());
+    }
+
+    /** The storage mutations of wire {@code mutations}; {@link IllegalArgumentException} names the bad one. */
+    static List<Mutation> toStorage(List<io.meridian.api.v1.Mutation> mutations) {
+        List<Mutation> converted = new ArrayList<>(mutations.size());
+        for (int i = 0; i < mutations.size(); i++) {
+            converted.add(toStorage(i, mutations.get(i)));
+        }
+        return converted;
     }
 
     private static Mutation toStorage(int index, io.meridian.api.v1.Mutation mutation) {

@@ -134,6 +134,23 @@ final class GroupRanges {
         return Optional.empty();
     }
 
+    /**
+     * Checks that {@code mutations} may be written in {@code ranges}.
+     *
+     * @throws CommandRejectedException ({@code WRONG_RANGE}) for a key outside them, ({@code RANGE_FROZEN})
+     *     for a key in a range frozen for a move
+     */
+    static void requireWritable(List<RangeState> ranges, List<Mutation> mutations) {
+        Optional<String> outside = firstOutside(ranges, mutations);
+        if (outside.isPresent()) {
+            throw wrongRange(outside.get(), ranges);
+        }
+        Optional<RangeState> frozen = frozenWritten(ranges, mutations);
+        if (frozen.isPresent()) {
+            throw rangeFrozen(frozen.get(), ranges);
+        }
+    }
+
     /** The exception a replica throws for a request on a range frozen for a move. */
     static CommandRejectedException rangeFrozen(RangeState range, List<RangeState> ranges) {
         return new CommandRejectedException(RejectReason.REJECT_REASON_RANGE_FROZEN, "range " + range.getRangeId()

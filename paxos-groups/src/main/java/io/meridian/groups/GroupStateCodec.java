@@ -29,7 +29,8 @@ import java.util.Optional;
  * </pre>
  * so it can move into {@code group_commands.proto} unchanged; {@link #META_NAME} holds the
  * {@link MetaState} and is written only when a meta command changes it. The applied index is
- * the store's own.
+ * the store's own, and the prepared transactions and decision records ({@link GroupTxns}) are
+ * the store's prepared records and {@code "txn/"} metadata.
  */
 final class GroupStateCodec {
 
@@ -44,7 +45,7 @@ final class GroupStateCodec {
     private GroupStateCodec() {
     }
 
-    /** Encodes everything but the applied index and the meta state. */
+    /** Encodes everything but the applied index, the meta state and the transactions. */
     static ByteString encode(GroupState state) {
         ByteString.Output bytes = ByteString.newOutput();
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
@@ -78,9 +79,9 @@ final class GroupStateCodec {
      *
      * @throws IllegalStateException when the stored bytes are corrupt or of a newer format
      */
-    static GroupState decode(ByteString encoded, long appliedIndex, Optional<MetaState> metaState) {
+    static GroupState decode(ByteString encoded, long appliedIndex, Optional<MetaState> metaState, GroupTxns txns) {
         try {
-            return read(encoded.newCodedInput(), appliedIndex, metaState);
+            return read(encoded.newCodedInput(), appliedIndex, metaState, txns);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("corrupt group state metadata: " + e.getMessage(), e);
         }
@@ -95,8 +96,8 @@ final class GroupStateCodec {
         }
     }
 
-    private static GroupState read(CodedInputStream in, long appliedIndex, Optional<MetaState> metaState)
-            throws IOException {
+    private static GroupState read(CodedInputStream in, long appliedIndex, Optional<MetaState> metaState,
+            GroupTxns txns) throws IOException {
         int version = 0;
         boolean initialized = false;
         boolean meta = false;
@@ -128,6 +129,6 @@ final class GroupStateCodec {
             throw new IllegalArgumentException("group state format " + version + " is not " + FORMAT_VERSION);
         }
         return new GroupState(appliedIndex, initialized, meta, ranges, new Timestamp(lastTs), lease,
-                new Timestamp(priorLeaseEnd), nextRangeSequence, metaState, incoming);
+                new Timestamp(priorLeaseEnd), nextRangeSequence, metaState, incoming, txns);
     }
 }

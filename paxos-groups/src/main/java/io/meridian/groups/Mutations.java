@@ -8,7 +8,7 @@ import io.meridian.storage.Mutation;
  * Conversions between the wire types of {@code meridian.v1} ({@link io.meridian.api.v1.Mutation},
  * {@link KeyRange}) and the storage types ({@link Mutation}, {@link KeySpan}).
  */
-final class Mutations {
+public final class Mutations {
 
     private Mutations() {
     }
@@ -19,7 +19,7 @@ final class Mutations {
      * @throws IllegalArgumentException when the mutation has no kind, an invalid key or span
      * @throws io.meridian.storage.LimitExceededException when a key or value is too long
      */
-    static Mutation toStorage(io.meridian.api.v1.Mutation mutation) {
+    public static Mutation toStorage(io.meridian.api.v1.Mutation mutation) {
         return switch (mutation.getKindCase()) {
             case PUT -> new Mutation.Put(mutation.getPut().getKey(), mutation.getPut().getValue());
             case DELETE -> new Mutation.Delete(mutation.getDelete().getKey());
@@ -32,7 +32,7 @@ final class Mutations {
     }
 
     /** The wire mutation for a storage mutation. */
-    static io.meridian.api.v1.Mutation toWire(Mutation mutation) {
+    public static io.meridian.api.v1.Mutation toWire(Mutation mutation) {
         io.meridian.api.v1.Mutation.Builder wire = io.meridian.api.v1.Mutation.newBuilder();
         switch (mutation) {
             case Mutation.Put put -> wire.getPutBuilder().setKey(put.key()).setValue(put.value());
@@ -47,12 +47,12 @@ final class Mutations {
      *
      * @throws IllegalArgumentException when the range is empty or inverted
      */
-    static KeySpan span(KeyRange range) {
+    public static KeySpan span(KeyRange range) {
         return new KeySpan(range.getStart(), range.getEnd());
     }
 
     /** The wire key range of a span. */
-    static KeyRange keyRange(KeySpan span) {
+    public static KeyRange keyRange(KeySpan span) {
         return KeyRange.newBuilder().setStart(span.start()).setEnd(span.end()).build();
     }
 }

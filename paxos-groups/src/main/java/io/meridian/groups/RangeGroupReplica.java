@@ -1,7 +1,6 @@
 package io.meridian.groups;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.meridian.api.internal.v1.CommandReply;
 import io.meridian.api.internal.v1.GroupCommand;
 import io.meridian.api.internal.v1.MetaState;
@@ -9,12 +8,16 @@ import io.meridian.api.internal.v1.RangeState;
 import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.api.internal.v1.Split;
+import io.meridian.api.internal.v1.TxnRecord;
 import io.meridian.api.internal.v1.Write;
 import io.meridian.storage.GroupId;
 import io.meridian.storage.Keys;
 import io.meridian.storage.Mutation;
-import io.meridian.storage.VersionPage;
+import io.meridian.storage.PreparedTxn;
 import io.meridian.storage.ReadBelowHorizonException;
+import io.meridian.storage.TxnId;
+import io.meridian.storage.VersionPage;
+import io.meridian.truetime.TTInterval;
 import io.meridian.truetime.Timestamp;
 import java.time.Duration;
 import java.util.List;
@@ -34,13 +37,20 @@ import java.util.function.Function;
  *       GC horizon; assigns {@code s} and proposes the write under the lease's lock (see
  *       {@link LeaderLease}); runs commit wait until {@code TT.after(s)} alongside replication;
  *       completes with {@code s} when the write is applied here and the wait is over.</li>
- *   <li><b>Strong read</b> (leader, lease held): reads at {@code s_read = lastTs} of the applied
- *       state, which covers every acknowledged commit, and completes once
- *       {@code TT.after(s_read)}, so that a transaction that starts after the read returns gets
- *       a later timestamp even if the read saw a write whose own commit wait is still running.</li>
+ *   <li><b>Strong read</b> (leader, lease held): with no transaction prepared here, reads at
+ *       {@code s_read = lastTs} of the applied state, which covers every acknowledged commit;
+ *       otherwise at {@code s_read = TT.now().latest}, once {@code t_safe} reaches it (the
+ *       prepared transactions at or below it resolved). Completes once {@code TT.after(s_read)},
+ *       so that a transaction that starts after the read returns gets a later timestamp even if
+ *       the read saw a write whose own commit wait is still running.</li>
  *   <li><b>Snapshot reads</b> ({@link #readAt}, {@link #readAtSafeTime}) at any replica once its
- *       safe time (applied {@code lastTs}) reaches the timestamp; reads that had to wait run on
- *       the scheduler, never on the apply thread.</li>
+ *       safe time {@code t_safe = min(t_paxos_safe, min prepare_ts - 1)} ({@link SafeTime})
+ *       reaches the timestamp. A leader inside its lease closes the timestamp itself
+ *       ({@link LeaderLease#closeAt}) instead of waiting for the next renewal's
+ *       {@code closed_ts}; followers wait for applied closed timestamps. Reads that had to wait
+ *       run on the scheduler, never on the apply thread.</li>
+ *   <li><b>Two-phase commit</b> ({@link TxnSteps}): prepares and coordinator commits get
+ *       timestamps like writes; decisions are proposed at the leader without one.</li>
  *   <li><b>Range moves</b>: writes, read checks and strong reads of a frozen range fail with
  *       {@code RANGE_FROZEN}; snapshot reads of it are served at or below its {@code frozen_at}
  *       only; {@link #copyVersions} pages a served range's raw versions for the group it moves
@@ -49,17 +59,25 @@ import java.util.function.Function;
  *       {@code group_id * 2^32 + sequence}.</li>
  * </ul>
  *
- * <p>Thread-safe. Every method reports failures through its future, never by throwing.
+ * <p>Thread-safe. Every method that returns a future reports failures through it, never by
+ * throwing ({@link #strongReadTs}, {@link #leaseEnd} and {@link #leaseTerm} throw).
  * Futures complete on the caller's thread (answers ready at once), the replication layer's
  * apply thread or the scheduler's thread: callbacks must not block.
  */
 public final class RangeGroupReplica implements GroupReplica {
 
+    /**
+     * How long a strong read waits for the transactions prepared at or below its timestamp to
+     * resolve: the default transaction timeout, after which they are resolved or aborted.
+     */
+    static final Duration PREPARED_WAIT_MAX = Duration.ofSeconds(10);
+
     private final GroupEnvironment env;
     private final ReplicatedLog log;
     private final RangeStateMachine stateMachine;
     private final LeaderLease lease;
-    private final SafeTimeWaiters waiters;
+    private final SafeTime safeTime;
+    private final TxnSteps txnSteps;
     private final Executor onScheduler;
     private final GroupStateListener listener;
     private final Object splitLock = new Object();
@@ -82,12 +100,13 @@ public final class RangeGroupReplica implements GroupReplica {
                     + stateMachine.group() + ") and environment (" + env.self() + ") must agree on group, node and store");
         }
         this.lease = new LeaderLease(stateMachine.group(), env, log, stateMachine::state);
-        this.waiters = new SafeTimeWaiters(env.scheduler(), () -> stateMachine.state().lastTs());
+        this.safeTime = new SafeTime(env.scheduler(), stateMachine::state);
+        this.txnSteps = new TxnSteps(env, log, lease, stateMachine);
         this.onScheduler = task -> env.scheduler().schedule(task, 0);
         this.listener = new GroupStateListener() {
             @Override
             public void applied(GroupState state) {
-                waiters.advanced(state.lastTs());
+                safeTime.applied(state);
             }
 
             @Override
@@ -118,9 +137,10 @@ public final class RangeGroupReplica implements GroupReplica {
         return stateMachine.state().ranges();
     }
 
+    /** {@inheritDoc} {@code t_safe = min(t_paxos_safe, min prepare_ts - 1)}. */
     @Override
     public Timestamp safeTs() {
-        return stateMachine.state().lastTs();
+        return safeTime.current();
     }
 
     @Override
@@ -130,6 +150,16 @@ public final class RangeGroupReplica implements GroupReplica {
 
     @Override
     public CompletableFuture<Timestamp> commit(List<Mutation> mutations, List<ReadCheck> readChecks) {
+        return commit(mutations, readChecks, LeaderLease.Bounds.NONE);
+    }
+
+    @Override
+    public CompletableFuture<Timestamp> commitAtMost(List<Mutation> mutations, Timestamp maxTs) {
+        return commit(mutations, List.of(), new LeaderLease.Bounds(Timestamp.MIN, maxTs, false));
+    }
+
+    private CompletableFuture<Timestamp> commit(List<Mutation> mutations, List<ReadCheck> readChecks,
+            LeaderLease.Bounds bounds) {
         try {
             List<Mutation> writes = List.copyOf(mutations);
             List<ReadCheck> checks = List.copyOf(readChecks);
@@ -138,7 +168,7 @@ public final class RangeGroupReplica implements GroupReplica {
                     .addAllMutations(writes.stream().map(Mutations::toWire).toList())
                     .addAllReadChecks(checks)
                     .setLeaderNodeId(env.self().value());
-            LeaderLease.Assigned assigned = lease.proposeAtNextTimestamp(ts -> GroupCommand.newBuilder()
+            LeaderLease.Assigned assigned = lease.proposeAtNextTimestamp(bounds, ts -> GroupCommand.newBuilder()
                     .setWrite(write.setCommitTsMicros(ts.micros())).build());
             CompletableFuture<Timestamp> commitWait = env.commitWait().waitUntilAfter(assigned.ts());
             assigned.reply().whenComplete((reply, failure) -> {
@@ -146,7 +176,7 @@ public final class RangeGroupReplica implements GroupReplica {
                     commitWait.cancel(false);
                 }
             });
-            return onApplied(assigned.reply(), applied -> commitWait).thenCompose(Function.identity());
+            return CommandReplies.onApplied(assigned.reply(), applied -> commitWait).thenCompose(Function.identity());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -155,32 +185,78 @@ public final class RangeGroupReplica implements GroupReplica {
     @Override
     public CompletableFuture<ReadResult> strongRead(ReadSpec spec) {
         try {
-            lease.requireLease();
-            GroupState state = stateMachine.state();
-            GroupRanges.requireInside(state.ranges(), spec);
-            // The range may already take writes in the group it moves to: no strong read here.
-            Optional<RangeState> frozen = GroupRanges.frozenRead(state.ranges(), spec);
-            if (frozen.isPresent()) {
-                throw GroupRanges.rangeFrozen(frozen.get(), state.ranges());
+            TTInterval now = lease.requireLease();
+            GroupState state = requireLeaderReadable(spec);
+            if (state.txns().prepared().isEmpty()) {
+                Timestamp readTs = state.lastTs();
+                ReadResult result = GroupReads.read(env.store(), spec, readTs);
+                return env.commitWait().waitUntilAfter(readTs).thenApply(ts -> result);
             }
-            Timestamp readTs = state.lastTs();
-            ReadResult result = GroupReads.read(env.store(), spec, readTs);
-            return env.commitWait().waitUntilAfter(readTs).thenApply(ts -> result);
+            // A prepared transaction may commit at or below lastTs: read where TrueTime says every
+            // acknowledged commit lies, once the prepared ones there are resolved.
+            Timestamp readTs = now.latest();
+            CompletableFuture<Timestamp> commitWait = env.commitWait().waitUntilAfter(readTs);
+            return readWhenSafe(readTs, spec, PREPARED_WAIT_MAX).thenCombine(commitWait, (result, ts) -> result);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Then read at it with {@link #readAt}: the caller must also wait for
+     * {@code TT.after(s_read)} before it answers (as {@link #strongRead} does).
+     */
+    @Override
+    public Timestamp strongReadTs() {
+        TTInterval now = lease.requireLease();
+        GroupState state = stateMachine.state();
+        return state.txns().prepared().isEmpty() ? state.lastTs() : now.latest();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Refuses keys outside the group ({@code WRONG_RANGE}) and frozen ranges
+     * ({@code RANGE_FROZEN}), as {@link #strongRead} does. Completes before returning.
+     */
+    @Override
+    public CompletableFuture<ReadResult> latestRead(ReadSpec spec) {
+        try {
+            lease.requireLease();
+            GroupState state = requireLeaderReadable(spec);
+            return CompletableFuture.completedFuture(GroupReads.read(env.store(), spec, state.lastTs()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The applied state, once {@code spec} is inside the ranges and touches no frozen one. */
+    private GroupState requireLeaderReadable(ReadSpec spec) {
+        GroupState state = stateMachine.state();
+        GroupRanges.requireInside(state.ranges(), spec);
+        // The range may already take writes in the group it moves to: no strong read here.
+        Optional<RangeState> frozen = GroupRanges.frozenRead(state.ranges(), spec);
+        if (frozen.isPresent()) {
+            throw GroupRanges.rangeFrozen(frozen.get(), state.ranges());
+        }
+        return state;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>At the leader, inside its lease and for {@code readTs <= TT.now().latest}, the wait is
+     * only for the writes already assigned at or below {@code readTs} to apply here and for the
+     * transactions prepared at or below it to resolve ({@link LeaderLease#closeAt}).
+     */
     @Override
     public CompletableFuture<ReadResult> readAt(Timestamp readTs, ReadSpec spec, Duration maxWait) {
         try {
             GroupRanges.requireInside(ranges(), spec);
             requireNotFrozenBelow(spec, readTs);
-            CompletableFuture<Timestamp> safe = waiters.await(readTs, maxWait);
-            if (safe.isDone() && !safe.isCompletedExceptionally()) {
-                return CompletableFuture.completedFuture(readInside(spec, readTs));
-            }
-            return safe.thenApplyAsync(ignored -> readInside(spec, readTs), onScheduler);
+            return readWhenSafe(readTs, spec, maxWait);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -191,7 +267,7 @@ public final class RangeGroupReplica implements GroupReplica {
         try {
             GroupRanges.requireInside(ranges(), spec);
             requireNotFrozenBelow(spec, minReadTs);
-            CompletableFuture<Timestamp> safe = waiters.await(minReadTs, maxWait);
+            CompletableFuture<Timestamp> safe = awaitSafe(minReadTs, maxWait);
             if (safe.isDone() && !safe.isCompletedExceptionally()) {
                 return CompletableFuture.completedFuture(readInside(spec, readableTs(spec)));
             }
@@ -201,12 +277,37 @@ public final class RangeGroupReplica implements GroupReplica {
         }
     }
 
+    /** Reads {@code spec} at {@code readTs} once {@code t_safe} reaches it. */
+    private CompletableFuture<ReadResult> readWhenSafe(Timestamp readTs, ReadSpec spec, Duration maxWait) {
+        CompletableFuture<Timestamp> safe = awaitSafe(readTs, maxWait);
+        if (safe.isDone() && !safe.isCompletedExceptionally()) {
+            return CompletableFuture.completedFuture(readInside(spec, readTs));
+        }
+        return safe.thenApplyAsync(ignored -> readInside(spec, readTs), onScheduler);
+    }
+
+    /**
+     * Completes once {@code t_safe >= target}. A leader that can close {@code target} does, so
+     * the wait ends as soon as what it assigned below {@code target} is applied; otherwise the
+     * wait is for applied closed timestamps.
+     */
+    private CompletableFuture<Timestamp> awaitSafe(Timestamp target, Duration maxWait) {
+        if (safeTime.paxosSafe().isBefore(target)) {
+            lease.closeAt(target).ifPresent(barrier -> barrier.whenComplete((reply, failure) -> {
+                if (failure == null) {
+                    safeTime.closed(target);
+                }
+            }));
+        }
+        return safeTime.await(target, maxWait);
+    }
+
     @Override
     public CompletableFuture<VersionPage> copyVersions(long rangeId, Timestamp after, Timestamp upTo,
             Optional<ByteString> resumeAfterKey, int limit, Duration maxWait) {
         try {
             RangeState range = requireServed(rangeId);
-            CompletableFuture<Timestamp> safe = waiters.await(upTo, maxWait);
+            CompletableFuture<Timestamp> safe = awaitSafe(upTo, maxWait);
             return safe.thenApplyAsync(ignored -> {
                 requireServed(rangeId);
                 return env.store().versions(GroupRanges.span(range), after, upTo, resumeAfterKey, limit);
@@ -263,26 +364,72 @@ public final class RangeGroupReplica implements GroupReplica {
                         .setNewRangeId(CommandOutcomes.rangeId(group(), sequence)).build();
                 reply = proposeBytes(GroupCommand.newBuilder().setSplit(split).build());
             }
-            return onApplied(reply, CommandReply.Applied::getRangesList);
+            return CommandReplies.onApplied(reply, CommandReply.Applied::getRangesList);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    @Override
+    public CompletableFuture<Timestamp> prepare(TxnId txn, List<Mutation> writes, GroupId coordinator,
+            Timestamp deadline) {
+        return txnSteps.prepare(txn, writes, coordinator, deadline);
+    }
+
+    @Override
+    public CompletableFuture<TxnRecord> commitTxn(TxnId txn, List<Mutation> writes, List<GroupId> participants,
+            Timestamp minTs, Timestamp maxTs, Timestamp deadline) {
+        return txnSteps.commitTxn(txn, writes, participants, minTs, maxTs, deadline);
+    }
+
+    @Override
+    public CompletableFuture<TxnRecord> resolveTxn(TxnId txn, boolean committed, Timestamp commitTs,
+            Timestamp deadline) {
+        return txnSteps.resolveTxn(txn, committed, commitTs, deadline);
+    }
+
+    @Override
+    public CompletableFuture<Void> forgetTxns(List<TxnId> txns) {
+        return txnSteps.forgetTxns(txns);
+    }
+
+    @Override
+    public List<PreparedTxn> preparedTxns() {
+        return List.copyOf(stateMachine.state().txns().prepared().values());
+    }
+
+    @Override
+    public List<TxnRecord> txnRecords() {
+        return List.copyOf(stateMachine.state().txns().records().values());
+    }
+
+    @Override
+    public Timestamp leaseEnd() {
+        return lease.end();
+    }
+
+    @Override
+    public long leaseTerm() {
+        return lease.term();
     }
 
     /**
      * {@inheritDoc}
      *
      * <p>Completes with the reply as the state machine gave it, {@code Rejected} included.
-     * Refuses {@code Write} and {@code Lease} commands ({@link IllegalArgumentException}):
-     * their timestamps must come from {@link #commit} and the replica's own lease.
+     * Refuses {@code Write}, {@code Lease}, {@code Prepare} and {@code CommitTxn} commands
+     * ({@link IllegalArgumentException}): their timestamps must come from this replica's lease
+     * ({@link #commit}, {@link #prepare}, {@link #commitTxn}).
      */
     @Override
     public CompletableFuture<CommandReply> propose(GroupCommand command) {
-        if (command.hasWrite() || command.hasLease()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "writes are proposed by commit and leases by the replica itself, not by propose"));
+        if (command.hasWrite() || command.hasLease() || command.hasPrepare() || command.hasCommitTxn()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("writes, prepares and commits are"
+                    + " proposed at timestamps the replica assigns, and leases by the replica itself, not by propose"));
         }
-        return proposeBytes(command).thenApply(RangeGroupReplica::parseReply);
+        CompletableFuture<ByteString> reply = command.hasResolveTxn()
+                ? txnSteps.proposeResolve(command.getResolveTxn()) : proposeBytes(command);
+        return reply.thenApply(CommandReplies::parse);
     }
 
     /** {@inheritDoc} The meta group's state is empty (default) until it is bootstrapped. */
@@ -308,17 +455,13 @@ public final class RangeGroupReplica implements GroupReplica {
     public void close() {
         stateMachine.removeListener(listener);
         lease.close();
-        waiters.close();
+        safeTime.close();
     }
 
     private void precheck(List<Mutation> writes, List<ReadCheck> checks) {
         List<RangeState> ranges = ranges();
-        Optional<String> outside = GroupRanges.firstOutside(ranges, writes);
-        if (outside.isPresent()) {
-            throw GroupRanges.wrongRange(outside.get(), ranges);
-        }
-        Optional<RangeState> frozen = GroupRanges.frozenWritten(ranges, writes)
-                .or(() -> GroupRanges.frozenChecked(ranges, checks));
+        GroupRanges.requireWritable(ranges, writes);
+        Optional<RangeState> frozen = GroupRanges.frozenChecked(ranges, checks);
         if (frozen.isPresent()) {
             throw GroupRanges.rangeFrozen(frozen.get(), ranges);
         }
@@ -340,8 +483,10 @@ public final class RangeGroupReplica implements GroupReplica {
         }
     }
 
+    /** Reads after a wait: the ranges may have changed meanwhile (a split, a freeze), so check again. */
     private ReadResult readInside(ReadSpec spec, Timestamp readTs) {
         GroupRanges.requireInside(ranges(), spec);
+        requireNotFrozenBelow(spec, readTs);
         return GroupReads.read(env.store(), spec, readTs);
     }
 
@@ -350,31 +495,6 @@ public final class RangeGroupReplica implements GroupReplica {
             return log.propose(command.toByteString());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    /** The value {@code onApplied} derives from an {@code Applied} reply; fails on any other. */
-    private static <T> CompletableFuture<T> onApplied(CompletableFuture<ByteString> reply,
-            Function<CommandReply.Applied, T> onApplied) {
-        return reply.thenCompose(bytes -> {
-            CommandReply parsed = parseReply(bytes);
-            return switch (parsed.getKindCase()) {
-                case APPLIED -> CompletableFuture.completedFuture(onApplied.apply(parsed.getApplied()));
-                case REJECTED -> CompletableFuture.failedFuture(new CommandRejectedException(
-                        parsed.getRejected().getReason(), parsed.getRejected().getMessage(),
-                        parsed.getRejected().getRangesList()));
-                case KIND_NOT_SET -> CompletableFuture.failedFuture(new ReplicationException(
-                        "the command's index was already applied here (a snapshot overtook it); its outcome is unknown",
-                        null));
-            };
-        });
-    }
-
-    private static CommandReply parseReply(ByteString bytes) {
-        try {
-            return CommandReply.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("the state machine returned an unreadable reply", e);
         }
     }
 

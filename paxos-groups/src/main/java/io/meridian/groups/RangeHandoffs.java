@@ -9,6 +9,7 @@ import io.meridian.api.internal.v1.ReleaseRange;
 import io.meridian.api.internal.v1.UnfreezeRange;
 import io.meridian.storage.KeySpan;
 import io.meridian.storage.Keys;
+import io.meridian.storage.PreparedTxn;
 import io.meridian.storage.StoredVersion;
 import io.meridian.truetime.Timestamp;
 import java.util.ArrayList;
@@ -23,10 +24,11 @@ import java.util.Optional;
  * command and the applied state.
  *
  * <p>Invariants: a group's served and incoming ranges never overlap; an incoming range is never
- * served (reads and writes of it get {@code WRONG_RANGE}); a frozen range takes no write, so
- * every version of it lies at or below its {@code frozen_at}; after {@code AcceptRange} the
- * target's last timestamp is at least {@code frozen_at}, so its leader assigns every later write
- * above every copied version.
+ * served (reads and writes of it get {@code WRONG_RANGE}); a range holding writes of a prepared
+ * transaction does not freeze ({@code LOCK_CONFLICT}) and a frozen range takes no write, prepare
+ * or coordinator commit, so every version of it lies at or below its {@code frozen_at}; after
+ * {@code AcceptRange} the target's last timestamp is at least {@code frozen_at}, so its leader
+ * assigns every later write above every copied version.
  */
 final class RangeHandoffs {
 
@@ -88,6 +90,14 @@ final class RangeHandoffs {
         RangeState range = current.ranges().get(position);
         if (range.getFrozen()) {
             return CommandOutcomes.Outcome.applied(current, range.getFrozenAtMicros(), List.of(range));
+        }
+        // A prepared transaction may still commit writes into the range above frozen_at, after
+        // its versions were copied: the range cannot leave until it is resolved.
+        Optional<PreparedTxn> prepared = current.txns().firstOverlapping(GroupRanges.span(range));
+        if (prepared.isPresent()) {
+            return CommandOutcomes.Outcome.rejected(current, new Rejection(RejectReason.REJECT_REASON_LOCK_CONFLICT,
+                    "range " + range.getRangeId() + " holds writes of " + prepared.get().id()
+                            + ", prepared and not yet resolved; retry the freeze after it is"));
         }
         RangeState frozen = range.toBuilder().setFrozen(true).setFrozenAtMicros(current.lastTs().micros()).build();
         List<RangeState> ranges = new ArrayList<>(current.ranges());

@@ -1,18 +1,22 @@
 package io.meridian.groups;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.meridian.api.internal.v1.CommandReply;
 import io.meridian.api.internal.v1.InitGroup;
 import io.meridian.api.internal.v1.MetaState;
 import io.meridian.api.internal.v1.RangeState;
+import io.meridian.api.internal.v1.TxnRecord;
 import io.meridian.storage.GroupId;
 import io.meridian.storage.KeySpan;
 import io.meridian.storage.LimitExceededException;
 import io.meridian.storage.MvccStore;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.NonIncreasingTimestampException;
+import io.meridian.storage.PreparedTxn;
 import io.meridian.storage.SnapshotFormatException;
 import io.meridian.storage.SpanSnapshot;
+import io.meridian.storage.TxnId;
 import io.meridian.storage.WriteBatch;
 import io.meridian.truetime.Timestamp;
 import java.io.DataInputStream;
@@ -20,6 +24,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,12 +33,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The {@link GroupStateMachine} of a group hosting ranges (or of the meta group) over the
  * node's {@link MvccStore}: applies {@code InitGroup}, {@code Write}, {@code Lease},
- * {@code Split}, the range-move commands and {@code MetaCommand} as {@link CommandOutcomes} decides, writing each
- * command's mutations, the new {@link GroupState} (as group metadata) and the applied index in
- * one {@link WriteBatch}. The state is loaded from the store at construction, so a restarted
- * replica resumes exactly where its last batch left it.
+ * {@code Split}, the range-move and transaction commands and {@code MetaCommand} as
+ * {@link CommandOutcomes} decides, writing each command's mutations, the new {@link GroupState}
+ * (as group metadata) and the applied index in one {@link WriteBatch}. The state is loaded from
+ * the store at construction, so a restarted replica resumes exactly where its last batch left it.
  *
- * <p>A refused command is a {@code Rejected} reply that changes nothing but the applied index.
+ * <p>A refused command is a {@code Rejected} reply that changes nothing but the applied index
+ * (one exception: a refused {@code CommitTxn} records the transaction as aborted).
  * That includes a write the store refuses ({@link LimitExceededException},
  * {@link NonIncreasingTimestampException}): the batch is built and applied before the state
  * moves, and the store writes nothing of a refused batch. Any other exception (store full,
@@ -45,6 +51,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * incoming range's copied data must survive a snapshot). Installing one replaces those spans and
  * the group's records; data the replica held in spans the snapshot does not list stays (a
  * released range's data may be shared with the group it moved to on the same node).
+ *
+ * <p><b>Transactions</b>: {@code Prepare}, {@code CommitTxn}, {@code ResolveTxn} and
+ * {@code ForgetTxns} as {@link TxnCommands} decides. The prepared transactions and decision
+ * records are part of the {@link GroupState} ({@link GroupTxns}), so they are published with the
+ * state; each command's changes to them are written in its batch as prepared records and
+ * {@code "txn/<hex id>"} metadata, loaded back at construction and after a snapshot install
+ * (the span snapshot carries the group's metadata and prepared records).
  *
  * <p><b>Range moves</b>: {@code IngestVersions}, {@code FreezeRange}, {@code UnfreezeRange},
  * {@code AcceptRange} and {@code ReleaseRange} as {@link RangeHandoffs} decides; ingested
@@ -154,6 +167,19 @@ public final class RangeStateMachine implements GroupStateMachine {
     }
 
     /**
+     * Checks that a {@code Prepare} of {@code prepared} fits the store's batch limits as this
+     * state machine would apply it, and that its commit will too (the writes in one batch).
+     *
+     * @throws LimitExceededException when it does not
+     */
+    void checkPrepareLimits(PreparedTxn prepared) {
+        WriteBatch.builder(group, 0).putPrepared(prepared)
+                .putMetadata(GroupStateCodec.STATE_NAME, GroupStateCodec.encode(state))
+                .build();
+        checkWriteLimits(prepared.writes());
+    }
+
+    /**
      * {@inheritDoc}
      *
      * <p>Syncs the store first, since the replication layer may truncate its log once the
@@ -221,8 +247,11 @@ public final class RangeStateMachine implements GroupStateMachine {
         batch.mutations(outcome.mutations());
         outcome.ingested().forEach(batch::ingest);
         GroupState next = outcome.next();
-        if (!next.equals(current)) {
+        if (!next.withTxns(current.txns()).equals(current)) {
             batch.putMetadata(GroupStateCodec.STATE_NAME, GroupStateCodec.encode(next));
+        }
+        if (next.txns() != current.txns()) {
+            writeTxnChanges(batch, current.txns(), next.txns());
         }
         if (!next.metaState().equals(current.metaState())) {
             next.metaState().ifPresentOrElse(
@@ -230,6 +259,24 @@ public final class RangeStateMachine implements GroupStateMachine {
                     () -> batch.deleteMetadata(GroupStateCodec.META_NAME));
         }
         return batch.build();
+    }
+
+    /** Stores what changed between {@code before} and {@code after}: prepared records and decision records. */
+    private static void writeTxnChanges(WriteBatch.Builder batch, GroupTxns before, GroupTxns after) {
+        after.prepared().forEach((id, prepared) -> {
+            if (!prepared.equals(before.prepared().get(id))) {
+                batch.putPrepared(prepared);
+            }
+        });
+        before.prepared().keySet().stream().filter(id -> !after.prepared().containsKey(id))
+                .forEach(batch::removePrepared);
+        after.records().forEach((id, record) -> {
+            if (!record.equals(before.records().get(id))) {
+                batch.putMetadata(GroupTxns.recordName(id), record.toByteString());
+            }
+        });
+        before.records().keySet().stream().filter(id -> !after.records().containsKey(id))
+                .forEach(id -> batch.deleteMetadata(GroupTxns.recordName(id)));
     }
 
     private void publish(GroupState next) {
@@ -242,8 +289,31 @@ public final class RangeStateMachine implements GroupStateMachine {
     private static GroupState load(GroupId group, MvccStore store) {
         long index = store.appliedIndex(group);
         Optional<MetaState> meta = store.metadata(group, GroupStateCodec.META_NAME).map(GroupStateCodec::decodeMeta);
+        GroupTxns txns = loadTxns(group, store);
         return store.metadata(group, GroupStateCodec.STATE_NAME)
-                .map(bytes -> GroupStateCodec.decode(bytes, index, meta))
-                .orElseGet(() -> GroupState.initial().withAppliedIndex(index).withMetaState(meta));
+                .map(bytes -> GroupStateCodec.decode(bytes, index, meta, txns))
+                .orElseGet(() -> GroupState.initial().withAppliedIndex(index).withMetaState(meta).withTxns(txns));
+    }
+
+    /** The prepared transactions and decision records the store holds for the group. */
+    private static GroupTxns loadTxns(GroupId group, MvccStore store) {
+        List<TxnRecord> records = new ArrayList<>();
+        store.metadataWithPrefix(group, GroupTxns.RECORD_PREFIX).forEach((name, bytes) -> {
+            try {
+                TxnRecord record = TxnRecord.parseFrom(bytes);
+                if (!GroupTxns.recordName(TxnId.fromBytes(record.getTxnId())).equals(name)) {
+                    throw new IllegalStateException("decision record " + name + " holds another transaction");
+                }
+                records.add(record);
+            } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+                throw new IllegalStateException("corrupt decision record " + name + " of " + group + ": "
+                        + e.getMessage(), e);
+            }
+        });
+        try {
+            return GroupTxns.of(store.preparedTxns(group), records);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("inconsistent transaction records of " + group + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -31,10 +31,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Not thread-safe: the simulation's one thread drives it.
  */
-final class SimGroupLog {
+public final class SimGroupLog {
 
     /** One log entry. */
-    record Entry(long index, long term, ByteString command, NodeId proposer, CompletableFuture<ByteString> reply) {
+    public record Entry(long index, long term, ByteString command, NodeId proposer, CompletableFuture<ByteString> reply) {
     }
 
     private final GroupId group;
@@ -47,21 +47,21 @@ final class SimGroupLog {
     private long term;
     private Optional<NodeId> leader = Optional.empty();
 
-    SimGroupLog(GroupId group, SimScheduler scheduler, Duration replicationDelay) {
+    public SimGroupLog(GroupId group, SimScheduler scheduler, Duration replicationDelay) {
         this.group = group;
         this.scheduler = scheduler;
         this.replicationDelayMicros = replicationDelay.toNanos() / 1000;
     }
 
     /** Adds a member applying to {@code stateMachine}, which resumes after its applied index. */
-    Member join(NodeId node, GroupStateMachine stateMachine) {
+    public Member join(NodeId node, GroupStateMachine stateMachine) {
         Member member = new Member(node, stateMachine);
         members.put(node, member);
         return member;
     }
 
     /** Gives a restarted member its new state machine; it replays from its applied index. */
-    void restart(NodeId node, GroupStateMachine stateMachine) {
+    public void restart(NodeId node, GroupStateMachine stateMachine) {
         Member member = members.get(node);
         member.stateMachine = stateMachine;
         member.nextIndex = stateMachine.appliedIndex() + 1;
@@ -69,12 +69,12 @@ final class SimGroupLog {
     }
 
     /** Makes {@code node} leader of a new term and tells every member. */
-    void elect(NodeId node) {
+    public void elect(NodeId node) {
         elect(node, members.keySet());
     }
 
     /** Makes {@code node} leader of a new term, telling only {@code told} (the rest are cut off). */
-    void elect(NodeId node, Set<NodeId> told) {
+    public void elect(NodeId node, Set<NodeId> told) {
         term++;
         leader = Optional.of(node);
         for (NodeId member : told) {
@@ -83,33 +83,33 @@ final class SimGroupLog {
     }
 
     /** Tells {@code node} the current leader (a partition healing). */
-    void tell(NodeId node) {
+    public void tell(NodeId node) {
         members.get(node).stateMachine.leaderChanged(leader, term);
     }
 
     /** The current leader, if any. */
-    Optional<NodeId> leader() {
+    public Optional<NodeId> leader() {
         return leader;
     }
 
     /** The current term. */
-    long term() {
+    public long term() {
         return term;
     }
 
     /** Stops {@code node} applying (a lagging or partitioned follower). */
-    void pause(NodeId node) {
+    public void pause(NodeId node) {
         members.get(node).paused = true;
     }
 
     /** Lets {@code node} catch up. */
-    void resume(NodeId node) {
+    public void resume(NodeId node) {
         members.get(node).paused = false;
         deliver();
     }
 
     /** Drops every entry not yet committed; their proposals fail with an unknown outcome. */
-    void dropUncommitted() {
+    public void dropUncommitted() {
         while (entries.size() - 1 > commitIndex) {
             Entry dropped = entries.remove(entries.size() - 1);
             dropped.reply().completeExceptionally(new ReplicationException("entry " + dropped.index() + " lost", null));
@@ -139,12 +139,12 @@ final class SimGroupLog {
     }
 
     /** Every entry, in index order. */
-    List<Entry> entries() {
+    public List<Entry> entries() {
         return List.copyOf(entries);
     }
 
     /** The reply the members gave for {@code index}, once one has applied it. */
-    Optional<ByteString> reply(long index) {
+    public Optional<ByteString> reply(long index) {
         return Optional.ofNullable(replies.get(index));
     }
 
@@ -174,7 +174,7 @@ final class SimGroupLog {
     }
 
     /** One member's view of the log. */
-    final class Member implements ReplicatedLog {
+    public final class Member implements ReplicatedLog {
         private final NodeId node;
         private GroupStateMachine stateMachine;
         private long nextIndex;

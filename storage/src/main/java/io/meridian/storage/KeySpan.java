@@ -23,17 +23,23 @@ public record KeySpan(ByteString start, ByteString end) {
      * Checks the bounds.
      *
      * @throws IllegalArgumentException when {@code end} is not empty and not above {@code start}
-     * @throws LimitExceededException when a bound is longer than {@link Limit#KEY_BYTES}
+     * @throws LimitExceededException when a bound is longer than {@link Limit#KEY_BYTES} (the end: by more than one byte)
      */
     public KeySpan {
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(end, "end");
         Limit.KEY_BYTES.check(start.size());
-        Limit.KEY_BYTES.check(end.size());
+        // An end may be one byte longer than a key: [key, key + 0x00) holds exactly the longest key.
+        Limit.KEY_BYTES.check(Math.max(0, end.size() - 1));
         if (!end.isEmpty() && Keys.compare(start, end) >= 0) {
             throw new IllegalArgumentException("span start " + Keys.describe(start)
                     + " must be below its end " + Keys.describe(end));
         }
+    }
+
+    /** The span holding {@code key} alone: {@code [key, key + 0x00)}. */
+    public static KeySpan ofKey(ByteString key) {
+        return new KeySpan(key, key.concat(ByteString.copyFrom(new byte[] {0})));
     }
 
     /** The span {@code [start, end of keyspace)}. */

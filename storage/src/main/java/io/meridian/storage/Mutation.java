@@ -14,6 +14,9 @@ public sealed interface Mutation {
     /** Bytes this mutation counts towards {@link Limit#BATCH_BYTES}: its keys and value. */
     long sizeBytes();
 
+    /** The keys the mutation may change, as a span. */
+    KeySpan span();
+
     /**
      * Writes {@code value} under {@code key}.
      *
@@ -31,6 +34,11 @@ public sealed interface Mutation {
         @Override
         public long sizeBytes() {
             return (long) key.size() + value.size();
+        }
+
+        @Override
+        public KeySpan span() {
+            return KeySpan.ofKey(key);
         }
     }
 
@@ -50,6 +58,11 @@ public sealed interface Mutation {
         public long sizeBytes() {
             return key.size();
         }
+
+        @Override
+        public KeySpan span() {
+            return KeySpan.ofKey(key);
+        }
     }
 
     /**
@@ -67,6 +80,7 @@ public sealed interface Mutation {
         }
 
         /** The deleted keys as a span. */
+        @Override
         public KeySpan span() {
             return new KeySpan(start, end);
         }

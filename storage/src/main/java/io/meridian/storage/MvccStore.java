@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /**
  * A node's multi-version key-value store: every Raft group hosted on the node keeps its state
@@ -94,6 +95,16 @@ public interface MvccStore extends AutoCloseable {
 
     /** The group's metadata value stored under {@code name}, if any. */
     Optional<ByteString> metadata(GroupId group, String name);
+
+    /**
+     * The group's metadata whose names start with {@code namePrefix} (all of the group's when it
+     * is empty), by name, ordered as the names' UTF-8 bytes (unsigned). One consistent snapshot;
+     * an unmodifiable copy. This is how a group lists families of records it keeps under one
+     * prefix, such as its transaction decision records.
+     *
+     * @throws LimitExceededException when the prefix is longer than a metadata name may be
+     */
+    SortedMap<String, ByteString> metadataWithPrefix(GroupId group, String namePrefix);
 
     /** The group's prepared-transaction records, ordered by {@link TxnId}. */
     List<PreparedTxn> preparedTxns(GroupId group);

@@ -13,14 +13,23 @@ import java.util.Objects;
  * @param prepareTs the prepare timestamp this group chose
  * @param coordinator the group whose leader coordinates the commit
  * @param writes the buffered writes, applied at the commit timestamp if it commits
+ * @param deadline the coordinator decides by this time or the transaction aborts;
+ *     {@link Timestamp#MAX} when not known (a record stored before deadlines were kept)
  */
-public record PreparedTxn(TxnId id, Timestamp prepareTs, GroupId coordinator, List<Mutation> writes) {
+public record PreparedTxn(TxnId id, Timestamp prepareTs, GroupId coordinator, List<Mutation> writes,
+        Timestamp deadline) {
 
     public PreparedTxn {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(prepareTs, "prepareTs");
         Objects.requireNonNull(coordinator, "coordinator");
+        Objects.requireNonNull(deadline, "deadline");
         writes = List.copyOf(writes);
+    }
+
+    /** A prepared transaction whose deadline is not known ({@link Timestamp#MAX}). */
+    public PreparedTxn(TxnId id, Timestamp prepareTs, GroupId coordinator, List<Mutation> writes) {
+        this(id, prepareTs, coordinator, writes, Timestamp.MAX);
     }
 
     /** Bytes the buffered writes count towards {@link Limit#BATCH_BYTES}. */

@@ -1,9 +1,13 @@
 /**
- * Transactions: the wound-wait lock table, the participant and coordinator of two-phase
- * commit, commit wait, read-only transactions and {@code t_safe}, liveness and recovery.
+ * Transactions (docs/transactions.md): the wound-wait {@link io.meridian.txn.LockTable}, the
+ * participant and coordinator of two-phase commit ({@link io.meridian.txn.TxnParticipant}, one
+ * per group replica), the gateway side of read-write and read-only transactions
+ * ({@link io.meridian.txn.TxnDriver}, {@link io.meridian.txn.ReadWriteTxn}), liveness and
+ * recovery.
  *
- * <p>Empty until the "Distributed transactions" issue. Everything here is deterministic
- * protocol code: it takes its clock, scheduler and replicated log as interfaces, so the same
- * code runs in the simulator and under Ratis/gRPC.
+ * <p>Everything here is deterministic protocol code: it takes its clock, scheduler, replicated
+ * groups ({@code GroupReplica}), routing ({@link io.meridian.txn.KeyRouter}) and network
+ * ({@link io.meridian.txn.TxnTransport}) as interfaces, so the same code runs in the simulator
+ * and under Ratis/gRPC.
  */
 package io.meridian.txn;

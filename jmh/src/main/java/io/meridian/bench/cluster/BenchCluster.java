@@ -1,15 +1,22 @@
 package io.meridian.bench.cluster;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.meridian.api.v1.AdminGrpc;
+import io.meridian.api.v1.CreateGroupRequest;
 import io.meridian.api.v1.DatabaseGrpc;
 import io.meridian.api.v1.GroupInfo;
 import io.meridian.api.v1.ListGroupsRequest;
+import io.meridian.api.v1.ListRangesRequest;
+import io.meridian.api.v1.MoveRangeRequest;
+import io.meridian.api.v1.RangeInfo;
+import io.meridian.api.v1.SplitRangeRequest;
 import io.meridian.server.local.LocalCluster;
 import io.meridian.server.local.NodeSpec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,6 +98,38 @@ final class BenchCluster implements AutoCloseable {
             Thread.onSpinWait();
         }
         throw new IllegalStateException("no leader for group " + DATA_GROUP + " after " + patience);
+    }
+
+    /**
+     * Spreads the keyspace over {@code groups} data groups: group 1 and {@code groups - 1} new
+     * groups on every node, the range {@code [gNN/, gNN+1/)} in the NN-th of them. Returns the
+     * key prefix served by each group, in order.
+     */
+    List<String> spreadOverGroups(int groups) {
+        AdminGrpc.AdminBlockingStub admin = AdminGrpc.newBlockingStub(channels.values().iterator().next())
+                .withDeadlineAfter(10, TimeUnit.MINUTES);
+        List<String> prefixes = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            prefixes.add(String.format("g%02d/", g));
+        }
+        for (int g = 1; g <= groups; g++) {
+            admin.splitRange(SplitRangeRequest.newBuilder().setSplitKey(bytes(String.format("g%02d/", g))).build());
+        }
+        for (int g = 1; g < groups; g++) {
+            CreateGroupRequest.Builder create = CreateGroupRequest.newBuilder();
+            channels.keySet().forEach(create::addReplicaNodeIds);
+            long group = admin.createGroup(create.build()).getGroup().getGroupId();
+            ByteString start = bytes(prefixes.get(g));
+            long rangeId = admin.listRanges(ListRangesRequest.getDefaultInstance()).getRangesList().stream()
+                    .map(RangeInfo::getRange).filter(range -> range.getSpan().getStart().equals(start))
+                    .findFirst().orElseThrow().getRangeId();
+            admin.moveRange(MoveRangeRequest.newBuilder().setRangeId(rangeId).setTargetGroupId(group).build());
+        }
+        return prefixes;
+    }
+
+    static ByteString bytes(String text) {
+        return ByteString.copyFrom(text, StandardCharsets.UTF_8);
     }
 
     @Override

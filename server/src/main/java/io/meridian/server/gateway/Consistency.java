@@ -1,6 +1,7 @@
 package io.meridian.server.gateway;
 
 import io.meridian.truetime.Timestamp;
+import io.meridian.txn.ReadWriteTxn;
 import java.util.Objects;
 
 /**
@@ -34,10 +35,9 @@ public sealed interface Consistency {
     }
 
     /**
-     * A read of a read-write transaction: the latest data at the leader, with a read check
-     * recorded in {@code txn} for the commit to validate.
+     * A read of a read-write transaction: shared locks and the latest data at each leader.
      */
-    record Locking(TransactionRegistry.ReadWrite txn) implements Consistency {
+    record Locking(ReadWriteTxn txn) implements Consistency {
         public Locking {
             Objects.requireNonNull(txn, "txn");
         }

@@ -5,7 +5,6 @@ import io.grpc.Deadline;
 import io.meridian.api.internal.v1.DirectoryEntry;
 import io.meridian.api.internal.v1.GroupReadRequest;
 import io.meridian.api.internal.v1.GroupReadResponse;
-import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.api.v1.ReadRequest;
 import io.meridian.api.v1.Row;
@@ -124,8 +123,6 @@ public final class ReadGateway {
             List<ByteString> keys = List.copyOf(group.getValue());
             GroupReadResponse response = reader.read(group.getKey(), GroupReadRequest.newBuilder().addAllKeys(keys));
             response.getRowsList().forEach(row -> found.put(row.getKey(), row));
-            reader.recordChecks(() -> keys.stream().map(key -> ReadCheck.newBuilder().setKey(key)
-                    .setReadTsMicros(response.getReadTsMicros()).build()).toList());
         }
         List<Row> rows = new ArrayList<>();
         for (ByteString key : request.getKeysList()) {
@@ -157,7 +154,6 @@ public final class ReadGateway {
             GroupReadResponse response = reader.read(piece.entry().getGroupId(), GroupReadRequest.newBuilder()
                     .setRange(ProtoConversions.keyRange(piece.span())).setLimit(pageLimit).setReverse(reverse));
             rows.addAll(response.getRowsList());
-            reader.recordChecks(() -> rangeCheck(piece.span(), response, reverse).stream().toList());
             if (!response.getResumeKey().isEmpty()) {
                 return new Page(rows, reader.readTs(), Optional.of(response.getResumeKey()), reader.nextPage());
             }
@@ -183,27 +179,6 @@ public final class ReadGateway {
                     : Optional.of(new KeySpan(span.start(), resumeKey));
         }
         return Optional.of(new KeySpan(resumeKey, span.end()));
-    }
-
-    /**
-     * The check of a range read: the part of {@code piece} the read observed, and a limit one above
-     * the rows it saw, so that any row added, removed or changed there fails the check.
-     */
-    static Optional<ReadCheck> rangeCheck(KeySpan piece, GroupReadResponse response, boolean reverse) {
-        KeySpan observed = piece;
-        ByteString resume = response.getResumeKey();
-        if (!resume.isEmpty()) {
-            if (reverse) {
-                observed = new KeySpan(resume, piece.end());
-            } else if (Keys.compare(resume, piece.start()) > 0) {
-                observed = new KeySpan(piece.start(), resume);
-            } else {
-                return Optional.empty();
-            }
-        }
-        long checkLimit = Math.min(response.getRowsCount() + 1L, Limit.SCAN_ROWS.max());
-        return Optional.of(ReadCheck.newBuilder().setRange(ProtoConversions.keyRange(observed))
-                .setReadTsMicros(response.getReadTsMicros()).setLimit(checkLimit).setReverse(reverse).build());
     }
 
     private static MissingRouteException noRoute(String what) {

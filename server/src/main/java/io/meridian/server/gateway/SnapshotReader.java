@@ -3,17 +3,22 @@ package io.meridian.server.gateway;
 import io.grpc.Deadline;
 import io.meridian.api.internal.v1.GroupReadRequest;
 import io.meridian.api.internal.v1.GroupReadResponse;
-import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.api.internal.v1.ReadMode;
+import io.meridian.groups.ReadResult;
 import io.meridian.server.routing.GroupCaller;
 import io.meridian.server.status.CallKind;
 import io.meridian.server.status.ErrorReason;
 import io.meridian.server.status.RequestFailedException;
+import io.meridian.server.wire.ProtoConversions;
+import io.meridian.storage.GroupId;
 import io.meridian.truetime.Timestamp;
-import java.util.List;
+import io.meridian.txn.ReadWriteTxn;
+import io.meridian.txn.Failures;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +31,7 @@ import java.util.function.Supplier;
  *   <li>{@link Consistency.Exact}: at that timestamp, at the nearest replica;</li>
  *   <li>{@link Consistency.Bounded}: the first piece at the nearest replica's safe time (at least
  *       the bound), which fixes the snapshot for the others;</li>
- *   <li>{@link Consistency.Locking}: every piece strong at its leader, recording read checks.</li>
+ *   <li>{@link Consistency.Locking}: every piece a locking read of the transaction at its leader.</li>
  * </ul>
  * Not thread-safe: one per read, on the caller's thread.
  */
@@ -78,7 +83,7 @@ final class SnapshotReader {
                     : nearest(groupId, spec.setMode(ReadMode.READ_MODE_MIN_TIMESTAMP)
                             .setReadTsMicros(bounded.minReadTs().micros())));
             case Consistency.Locking locking -> {
-                GroupReadResponse response = leader(groupId, spec.setMode(ReadMode.READ_MODE_STRONG));
+                GroupReadResponse response = locking(locking.txn(), groupId, spec.build());
                 latestLocking = Timestamp.max(latestLocking, Timestamp.ofMicros(response.getReadTsMicros()));
                 yield response;
             }
@@ -114,11 +119,24 @@ final class SnapshotReader {
         return caller.atNearest(groupId, deadline, (link, d) -> link.groupRead(request, d));
     }
 
-    /** Records the read checks of the last piece, for a read-write transaction's read only. */
-    void recordChecks(Supplier<List<ReadCheck>> checks) {
-        if (consistency instanceof Consistency.Locking locking) {
-            checks.get().forEach(locking.txn()::record);
+    /** A locking read of one piece by the read-write transaction {@code txn}, at the group's leader. */
+    private GroupReadResponse locking(ReadWriteTxn txn, long groupId, GroupReadRequest request) {
+        ReadResult result;
+        try {
+            result = txn.readPiece(new GroupId(groupId), ProtoConversions.readSpec(request))
+                    .get(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw Failures.rethrowable(e.getCause());
+        } catch (TimeoutException e) {
+            throw new RequestFailedException(ErrorReason.DEADLINE, "the locking read did not finish in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RequestFailedException(ErrorReason.UNAVAILABLE, "interrupted during a locking read", e);
         }
+        GroupReadResponse.Builder response = GroupReadResponse.newBuilder().setReadTsMicros(result.readTs().micros());
+        result.rows().forEach(row -> response.addRows(ProtoConversions.row(row)));
+        result.resumeKey().ifPresent(response::setResumeKey);
+        return response.build();
     }
 
     /** The snapshot's timestamp (for a read-write transaction: its newest read). */

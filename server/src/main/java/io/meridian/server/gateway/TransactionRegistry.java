@@ -1,23 +1,20 @@
 package io.meridian.server.gateway;
 
 import com.google.protobuf.ByteString;
-import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.server.status.ErrorReason;
 import io.meridian.server.status.RequestFailedException;
-import io.meridian.storage.Limit;
+import io.meridian.txn.ReadWriteTxn;
 import io.meridian.truetime.Timestamp;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The transactions begun at this gateway, by id (16 random bytes). A transaction unused for the
+ * The transactions begun at this gateway, by id (16 bytes: a read-write transaction's own id, random for read-only ones). A transaction unused for the
  * idle timeout is forgotten; so is one that committed or rolled back. Forgotten ids answer
  * {@code NOT_FOUND}.
  *
@@ -27,9 +24,6 @@ public final class TransactionRegistry {
 
     /** The default idle timeout: 10 s. */
     public static final Duration IDLE_TIMEOUT_DEFAULT = Duration.ofSeconds(10);
-
-    /** Read checks a read-write transaction may record. */
-    public static final int READ_CHECKS_MAX = (int) Limit.BATCH_MUTATIONS.max();
 
     private static final int ID_BYTES = 16;
 
@@ -48,26 +42,15 @@ public final class TransactionRegistry {
         }
     }
 
-    /** A read-write transaction: the read checks its reads recorded, in order. Thread-safe. */
-    public static final class ReadWrite implements Txn {
-
-        private final List<ReadCheck> checks = new ArrayList<>();
-
-        /**
-         * Records the check of one read.
-         *
-         * @throws RequestFailedException when the transaction has read too much
-         */
-        public synchronized void record(ReadCheck check) {
-            if (checks.size() >= READ_CHECKS_MAX) {
-                RequestValidator.checkLimit(Limit.BATCH_MUTATIONS, checks.size() + 1L, "transaction read checks");
-            }
-            checks.add(check);
-        }
-
-        /** The checks recorded so far. */
-        public synchronized List<ReadCheck> checks() {
-            return List.copyOf(checks);
+    /**
+     * A read-write transaction: its locks and writes live at the group leaders; this gateway
+     * drives it.
+     *
+     * @param txn the transaction
+     */
+    public record ReadWrite(ReadWriteTxn txn) implements Txn {
+        public ReadWrite {
+            Objects.requireNonNull(txn, "txn");
         }
     }
 
@@ -88,11 +71,19 @@ public final class TransactionRegistry {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
-    /** Registers {@code txn} and returns its new id. */
+    /**
+     * Registers {@code txn} and returns its id: a read-write transaction's own, a new random
+     * one for a read-only transaction.
+     */
     public ByteString begin(Txn txn) {
-        byte[] id = new byte[ID_BYTES];
-        random.nextBytes(id);
-        ByteString key = ByteString.copyFrom(id);
+        ByteString key;
+        if (txn instanceof ReadWrite readWrite) {
+            key = readWrite.txn().id().toBytes();
+        } else {
+            byte[] id = new byte[ID_BYTES];
+            random.nextBytes(id);
+            key = ByteString.copyFrom(id);
+        }
         txns.put(key, new Entry(txn, nanoClock.getAsLong()));
         return key;
     }
@@ -127,12 +118,22 @@ public final class TransactionRegistry {
         return entry.txn();
     }
 
-    /** Forgets every transaction idle past the timeout; returns how many. */
+    /**
+     * Forgets every transaction idle past the timeout, rolling back the read-write ones (their
+     * locks go); returns how many.
+     */
     public int expireIdle() {
         long now = nanoClock.getAsLong();
-        int before = txns.size();
-        txns.values().removeIf(e -> now - e.lastUsedNanos() > idleTimeoutNanos);
-        return before - txns.size();
+        int expired = 0;
+        for (Map.Entry<ByteString, Entry> entry : txns.entrySet()) {
+            if (now - entry.getValue().lastUsedNanos() > idleTimeoutNanos && txns.remove(entry.getKey(), entry.getValue())) {
+                expired++;
+                if (entry.getValue().txn() instanceof ReadWrite readWrite) {
+                    readWrite.txn().rollback();
+                }
+            }
+        }
+        return expired;
     }
 
     /** How many transactions are open. */

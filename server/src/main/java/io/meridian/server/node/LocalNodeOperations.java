@@ -9,8 +9,9 @@ import io.meridian.api.internal.v1.ProposeGroupCommandRequest;
 import io.meridian.storage.VersionPage;
 import com.google.protobuf.ByteString;
 import io.meridian.api.internal.v1.GroupCommand;
-import io.meridian.api.internal.v1.GroupCommitRequest;
-import io.meridian.api.internal.v1.GroupCommitResponse;
+import io.meridian.api.internal.v1.TxnReply;
+import io.meridian.api.internal.v1.TxnRequest;
+import io.meridian.txn.TxnParticipant;
 import io.meridian.api.internal.v1.GroupReadRequest;
 import io.meridian.api.internal.v1.GroupReadResponse;
 import io.meridian.api.internal.v1.GroupSplitRequest;
@@ -61,13 +62,16 @@ public final class LocalNodeOperations implements NodeLink {
 
     private final NodeEnvironment env;
     private final ReplicaRegistry replicas;
+    private final TxnParticipants participants;
     private final MetaCache meta;
     private final CommandProposer proposer;
     private volatile GroupCaller caller;
 
-    LocalNodeOperations(NodeEnvironment env, ReplicaRegistry replicas, MetaCache meta, CommandProposer proposer) {
+    LocalNodeOperations(NodeEnvironment env, ReplicaRegistry replicas, TxnParticipants participants, MetaCache meta,
+            CommandProposer proposer) {
         this.env = env;
         this.replicas = replicas;
+        this.participants = participants;
         this.meta = meta;
         this.proposer = proposer;
     }
@@ -109,12 +113,15 @@ public final class LocalNodeOperations implements NodeLink {
         return asked.compareTo(remaining) < 0 ? asked : remaining;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Answered by this node's {@link TxnParticipant} of the group.
+     */
     @Override
-    public GroupCommitResponse groupCommit(GroupCommitRequest request, Deadline deadline) {
-        GroupReplica replica = replicas.require(new GroupId(request.getGroupId()));
-        Timestamp ts = FutureWaits.await(replica.commit(ProtoConversions.mutations(request.getMutationsList()),
-                request.getReadChecksList()), deadline, CallKind.COMMIT);
-        return GroupCommitResponse.newBuilder().setCommitTsMicros(ts.micros()).build();
+    public TxnReply txn(TxnRequest request, Deadline deadline) {
+        TxnParticipant participant = participants.require(new GroupId(request.getGroupId()));
+        return FutureWaits.await(participant.handle(request), deadline, NodeTxnTransport.kindOf(request));
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.meridian.server.routing.ForwardedCall;
 import io.meridian.server.routing.GroupCaller;
 import io.meridian.server.routing.LeaderCache;
 import io.meridian.server.routing.MetaCache;
+import io.meridian.server.routing.MetaKeyRouter;
 import io.meridian.server.routing.NodeLinks;
 import io.meridian.server.service.AdminService;
 import io.meridian.server.service.DatabaseService;
@@ -33,9 +34,14 @@ import io.meridian.truetime.TTInterval;
 import io.meridian.truetime.Timestamp;
 import io.meridian.truetime.system.ExecutorScheduler;
 import io.meridian.truetime.system.SystemTimeSource;
+import io.meridian.txn.TxnDriver;
+import io.meridian.txn.TxnOptions;
+import io.meridian.txn.TxnParticipant;
+import io.meridian.txn.TxnTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,6 +52,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -68,6 +75,8 @@ public final class MeridianNode implements AutoCloseable {
     private static final Duration META_MAX_AGE = Duration.ofSeconds(2);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
     private static final Duration TXN_EXPIRY_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration TXN_STEP_TIMEOUT = Duration.ofSeconds(10);
+    private static final long PARTICIPANT_SYNC_INTERVAL_MICROS = 1_000_000;
 
     private final NodeConfig config;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
@@ -117,11 +126,18 @@ public final class MeridianNode implements AutoCloseable {
         MetaCache meta = new MetaCache(config.id(), replicas::localMeta, links, seeds(config), META_MAX_AGE);
         LeaderCache leaders = new LeaderCache();
         CommandProposer proposer = own(new CommandProposer(env.background()));
-        LocalNodeOperations local = new LocalNodeOperations(env, replicas, meta, proposer);
+        TxnOptions txnOptions = TxnOptions.defaults();
+        AtomicReference<TxnTransport> transport = new AtomicReference<>();
+        TxnParticipants participants = own(new TxnParticipants(replicas, replica -> new TxnParticipant(replica,
+                env.trueTime(), env.scheduler(), request -> transport.get().send(request), txnOptions)));
+        LocalNodeOperations local = new LocalNodeOperations(env, replicas, participants, meta, proposer);
         links.bindLocal(local);
         GroupCaller caller = new GroupCaller(config.id(), config.zone(), config.region(), meta, leaders, links,
                 replicas::localLeader);
         local.bindCaller(caller);
+        transport.set(new NodeTxnTransport(caller, env.background(), TXN_STEP_TIMEOUT));
+        TxnDriver driver = new TxnDriver(env.trueTime(), env.scheduler(), new MetaKeyRouter(meta), transport.get(),
+                txnOptions, new SecureRandom());
         MetaProposals proposals = new MetaProposals(local);
         StatusMapper mapper = new StatusMapper(meta::addressOf);
         TransactionRegistry txns = new TransactionRegistry(TransactionRegistry.IDLE_TIMEOUT_DEFAULT, System::nanoTime);
@@ -135,7 +151,7 @@ public final class MeridianNode implements AutoCloseable {
                 .maxInboundMessageSize(NodeLinks.MESSAGE_SIZE_MAX_BYTES)
                 .addService(ServerInterceptors.intercept(new InternalNodeService(local, mapper), ForwardedCall.interceptor()))
                 .addService(new DatabaseService(ReadGateway.create(meta, caller, strongNow),
-                        new CommitGateway(meta, caller, strongNow, env.commitWait()), txns, mapper, strongNow))
+                        new CommitGateway(meta, driver), txns, mapper, strongNow))
                 .addService(new AdminService(meta, caller, links, leaders, replicas::localLeader, proposals, mapper,
                         env.background(), new RangeMover(meta, caller, proposals)))
                 .build();
@@ -146,6 +162,17 @@ public final class MeridianNode implements AutoCloseable {
         own(new SelfRegistration(config, links, meta, env.background())).start();
         own(new RangeMaintenance(env, replicas, meta, proposals, local)).start();
         expireIdleTransactions(env, txns);
+        syncParticipants(env, participants);
+    }
+
+    /** Gives every new group replica its transaction layer, every second. */
+    private void syncParticipants(NodeEnvironment env, TxnParticipants participants) {
+        env.scheduler().schedule(() -> {
+            if (!isClosed()) {
+                participants.sync();
+                syncParticipants(env, participants);
+            }
+        }, PARTICIPANT_SYNC_INTERVAL_MICROS);
     }
 
     /**

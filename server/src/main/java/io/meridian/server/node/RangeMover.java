@@ -14,9 +14,11 @@ import io.meridian.api.internal.v1.ProposeGroupCommandRequest;
 import io.meridian.api.internal.v1.RangeState;
 import io.meridian.api.internal.v1.ReleaseRange;
 import io.meridian.api.internal.v1.StoredVersion;
+import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.api.internal.v1.UnfreezeRange;
 import io.meridian.groups.CommandRejectedException;
 import io.meridian.server.status.CallKind;
+import io.meridian.server.routing.Backoff;
 import io.meridian.server.routing.GroupCaller;
 import io.meridian.server.routing.MetaCache;
 import io.meridian.server.routing.RoutingTable;
@@ -107,8 +109,7 @@ public final class RangeMover {
         RangeState moved = range.toBuilder().setGeneration(range.getGeneration() + 1).clearFrozen()
                 .clearFrozenAtMicros().clearIncoming().build();
         try {
-            frozenAt = propose(source, GroupCommand.newBuilder().setFreezeRange(FreezeRange.newBuilder()
-                    .setRangeId(rangeId)).build(), deadline).getTsMicros();
+            frozenAt = freeze(source, rangeId, deadline);
             copy(source, targetGroupId, rangeId, range, t1, frozenAt, deadline);
             propose(targetGroupId, GroupCommand.newBuilder().setAcceptRange(AcceptRange.newBuilder()
                     .setRange(moved).setFrozenAtMicros(frozenAt)).build(), deadline);
@@ -200,6 +201,25 @@ public final class RangeMover {
             case KIND_NOT_SET -> throw new RequestFailedException(ErrorReason.UNAVAILABLE, "group " + groupId
                     + " gave no reply to " + command.getKindCase());
         };
+    }
+
+    /**
+     * Freezes the range at the source, retrying while transactions prepared there hold writes in
+     * it ({@code LOCK_CONFLICT}: they resolve within their commit deadline).
+     */
+    private long freeze(long source, long rangeId, Deadline deadline) {
+        Backoff backoff = new Backoff();
+        while (true) {
+            try {
+                return propose(source, GroupCommand.newBuilder().setFreezeRange(FreezeRange.newBuilder()
+                        .setRangeId(rangeId)).build(), deadline).getTsMicros();
+            } catch (CommandRejectedException e) {
+                if (e.reason() != RejectReason.REJECT_REASON_LOCK_CONFLICT || deadline.isExpired()) {
+                    throw e;
+                }
+                backoff.pause(deadline);
+            }
+        }
     }
 
     private void unfreeze(long source, long rangeId) {

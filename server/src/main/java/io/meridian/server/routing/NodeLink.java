@@ -6,8 +6,8 @@ import io.meridian.api.internal.v1.CommandReply;
 import io.meridian.api.internal.v1.CopyVersionsRequest;
 import io.meridian.api.internal.v1.CopyVersionsResponse;
 import io.meridian.api.internal.v1.ProposeGroupCommandRequest;
-import io.meridian.api.internal.v1.GroupCommitRequest;
-import io.meridian.api.internal.v1.GroupCommitResponse;
+import io.meridian.api.internal.v1.TxnReply;
+import io.meridian.api.internal.v1.TxnRequest;
 import io.meridian.api.internal.v1.GroupReadRequest;
 import io.meridian.api.internal.v1.GroupReadResponse;
 import io.meridian.api.internal.v1.GroupSplitRequest;
@@ -39,8 +39,8 @@ public interface NodeLink {
     /** See {@code NodeService.GroupRead}. */
     GroupReadResponse groupRead(GroupReadRequest request, Deadline deadline);
 
-    /** See {@code NodeService.GroupCommit}. */
-    GroupCommitResponse groupCommit(GroupCommitRequest request, Deadline deadline);
+    /** See {@code NodeService.Txn}: a transaction step at this node's replica of the request's group. */
+    TxnReply txn(TxnRequest request, Deadline deadline);
 
     /** See {@code NodeService.GroupSplit}. */
     GroupSplitResponse groupSplit(GroupSplitRequest request, Deadline deadline);

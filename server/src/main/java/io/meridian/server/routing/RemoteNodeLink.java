@@ -10,8 +10,8 @@ import io.meridian.api.internal.v1.CopyVersionsRequest;
 import io.meridian.api.internal.v1.CopyVersionsResponse;
 import io.meridian.api.internal.v1.ProposeGroupCommandRequest;
 import io.meridian.api.internal.v1.GetMetaRequest;
-import io.meridian.api.internal.v1.GroupCommitRequest;
-import io.meridian.api.internal.v1.GroupCommitResponse;
+import io.meridian.api.internal.v1.TxnReply;
+import io.meridian.api.internal.v1.TxnRequest;
 import io.meridian.api.internal.v1.GroupReadRequest;
 import io.meridian.api.internal.v1.GroupReadResponse;
 import io.meridian.api.internal.v1.GroupSplitRequest;
@@ -62,8 +62,8 @@ final class RemoteNodeLink implements NodeLink {
     }
 
     @Override
-    public GroupCommitResponse groupCommit(GroupCommitRequest request, Deadline deadline) {
-        return call(deadline, stub -> stub.groupCommit(request));
+    public TxnReply txn(TxnRequest request, Deadline deadline) {
+        return call(deadline, stub -> stub.txn(request));
     }
 
     @Override

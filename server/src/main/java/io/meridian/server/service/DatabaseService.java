@@ -32,6 +32,8 @@ import io.meridian.truetime.Timestamp;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import io.meridian.txn.ReadWriteTxn;
 import java.util.function.Supplier;
 
 /**
@@ -63,8 +65,15 @@ public final class DatabaseService extends DatabaseGrpc.DatabaseImplBase {
     @Override
     public void beginTransaction(BeginTransactionRequest request, StreamObserver<BeginTransactionResponse> observer) {
         Calls.unary(observer, mapper, CallKind.READ, () -> switch (request.getOptions().getModeCase()) {
-            case READ_WRITE -> BeginTransactionResponse.newBuilder()
-                    .setTransactionId(txns.begin(new TransactionRegistry.ReadWrite())).build();
+            case READ_WRITE -> {
+                var options = request.getOptions().getReadWrite();
+                ReadWriteTxn txn = commits.driver().begin(options.hasPriority()
+                        ? OptionalLong.of(options.getPriority().getMicros()) : OptionalLong.empty());
+                yield BeginTransactionResponse.newBuilder()
+                        .setTransactionId(txns.begin(new TransactionRegistry.ReadWrite(txn)))
+                        .setPriority(io.meridian.api.v1.Timestamp.newBuilder().setMicros(txn.priorityMicros()))
+                        .build();
+            }
             case READ_ONLY -> {
                 TimestampBound bound = request.getOptions().getReadOnly().getBound();
                 RequestValidator.checkBound(bound, "options.read_only.bound");
@@ -125,14 +134,14 @@ public final class DatabaseService extends DatabaseGrpc.DatabaseImplBase {
             Timestamp ts = switch (request.getTransactionCase()) {
                 case SINGLE_USE -> {
                     List<Mutation> converted = RequestValidator.checkMutations(request.getMutationsList(), true);
-                    yield commits.commit(request.getMutationsList(), converted, List.of(), deadline);
+                    yield commits.commitSingleUse(converted, deadline);
                 }
                 case TRANSACTION_ID -> {
                     List<Mutation> converted = RequestValidator.checkMutations(request.getMutationsList(), false);
                     if (!(txns.finish(request.getTransactionId()) instanceof TransactionRegistry.ReadWrite txn)) {
                         throw RequestFailedException.invalid("the transaction is read-only: it has nothing to commit");
                     }
-                    yield commits.commit(request.getMutationsList(), converted, txn.checks(), deadline);
+                    yield commits.commit(txn.txn(), converted, deadline);
                 }
                 case TRANSACTION_NOT_SET -> throw RequestFailedException.invalid(
                         "a commit needs transaction_id or single_use");
@@ -144,7 +153,9 @@ public final class DatabaseService extends DatabaseGrpc.DatabaseImplBase {
     @Override
     public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> observer) {
         Calls.unary(observer, mapper, CallKind.READ, () -> {
-            txns.finish(request.getTransactionId());
+            if (txns.finish(request.getTransactionId()) instanceof TransactionRegistry.ReadWrite readWrite) {
+                readWrite.txn().rollback();
+            }
             return RollbackResponse.getDefaultInstance();
         });
     }
@@ -163,7 +174,7 @@ public final class DatabaseService extends DatabaseGrpc.DatabaseImplBase {
             }
             case TRANSACTION_ID -> switch (txns.use(selector.getTransactionId())) {
                 case TransactionRegistry.ReadOnly readOnly -> new Consistency.Exact(readOnly.readTs());
-                case TransactionRegistry.ReadWrite readWrite -> new Consistency.Locking(readWrite);
+                case TransactionRegistry.ReadWrite readWrite -> new Consistency.Locking(readWrite.txn());
             };
             case SELECTOR_NOT_SET -> new Consistency.Strong();
         };

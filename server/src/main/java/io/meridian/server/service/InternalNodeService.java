@@ -7,8 +7,9 @@ import io.meridian.api.internal.v1.CopyVersionsRequest;
 import io.meridian.api.internal.v1.CopyVersionsResponse;
 import io.meridian.api.internal.v1.ProposeGroupCommandRequest;
 import io.meridian.api.internal.v1.GetMetaRequest;
-import io.meridian.api.internal.v1.GroupCommitRequest;
-import io.meridian.api.internal.v1.GroupCommitResponse;
+import io.meridian.api.internal.v1.TxnReply;
+import io.meridian.api.internal.v1.TxnRequest;
+import io.meridian.server.node.NodeTxnTransport;
 import io.meridian.api.internal.v1.GroupReadRequest;
 import io.meridian.api.internal.v1.GroupReadResponse;
 import io.meridian.api.internal.v1.GroupSplitRequest;
@@ -65,9 +66,9 @@ public final class InternalNodeService extends NodeServiceGrpc.NodeServiceImplBa
     }
 
     @Override
-    public void groupCommit(GroupCommitRequest request, StreamObserver<GroupCommitResponse> observer) {
-        Calls.unary(observer, mapper, CallKind.COMMIT, group(request.getGroupId()),
-                () -> local.groupCommit(request, Calls.deadline()));
+    public void txn(TxnRequest request, StreamObserver<TxnReply> observer) {
+        CallKind kind = NodeTxnTransport.kindOf(request);
+        Calls.unary(observer, mapper, kind, group(request.getGroupId()), () -> local.txn(request, Calls.deadline()));
     }
 
     @Override

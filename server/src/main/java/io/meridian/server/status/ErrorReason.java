@@ -37,6 +37,13 @@ public enum ErrorReason {
     /** The range move cannot run: unknown range or group, or the target already serves it. */
     MOVE_REFUSED,
 
+    /**
+     * The transaction is aborted: nothing of it committed (wounded by an older transaction, a
+     * lock wait timed out, locks lost to a leader change, a refused prepare or commit). The
+     * {@code ErrorInfo} metadata {@code abort_reason} says which. Retry it with its priority.
+     */
+    TXN_ABORTED,
+
     /** The request is malformed. */
     INVALID_REQUEST,
 

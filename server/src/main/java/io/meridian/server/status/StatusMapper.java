@@ -21,6 +21,12 @@ import io.meridian.storage.LimitExceededException;
 import io.meridian.storage.ReadBelowHorizonException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.meridian.txn.AbortReason;
+import io.meridian.txn.Failures;
+import io.meridian.txn.TxnAbortedException;
+import io.meridian.txn.TxnAmbiguousException;
+import io.meridian.txn.TxnUnreachableException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -43,6 +49,9 @@ import java.util.logging.Logger;
  * <p>Thread-safe if the address lookup is.
  */
 public final class StatusMapper {
+
+    /** The {@code ErrorInfo} metadata key naming a {@link ErrorReason#TXN_ABORTED} abort's {@link AbortReason}. */
+    public static final String ABORT_REASON = "abort_reason";
 
     private static final Logger LOG = Logger.getLogger(StatusMapper.class.getName());
 
@@ -85,6 +94,10 @@ public final class StatusMapper {
             case RequestFailedException failed -> build(failed.reason(), e.getMessage(),
                     failed.violation().<List<Message>>map(List::of).orElse(List.of()));
             case ReplicationException replication -> unknownOutcome(kind, e);
+            case TxnAbortedException aborted -> build(ErrorReason.TXN_ABORTED, e.getMessage(), List.of(),
+                    Map.of(ABORT_REASON, aborted.reason().name()));
+            case TxnAmbiguousException ambiguous -> build(ErrorReason.COMMIT_AMBIGUOUS, e.getMessage(), List.of());
+            case TxnUnreachableException unreachable -> unknownOutcome(kind, e);
             case NodeUnreachableException unreachable -> unknownOutcome(kind, e);
             case TimeoutException timeout -> kind == CallKind.COMMIT ? ambiguous(e)
                     : build(ErrorReason.DEADLINE, "deadline passed: " + e.getMessage(), List.of());
@@ -111,7 +124,7 @@ public final class StatusMapper {
         return switch (reason) {
             case NOT_LEADER, LEASE_UNAVAILABLE, UNAVAILABLE, FENCED, RANGE_FROZEN -> Status.Code.UNAVAILABLE;
             case WRONG_RANGE, READ_BELOW_HORIZON, MOVE_REFUSED -> Status.Code.FAILED_PRECONDITION;
-            case READ_CONFLICT, STALE_TIMESTAMP -> Status.Code.ABORTED;
+            case READ_CONFLICT, STALE_TIMESTAMP, TXN_ABORTED -> Status.Code.ABORTED;
             case INVALID, LIMIT_EXCEEDED, INVALID_REQUEST -> Status.Code.INVALID_ARGUMENT;
             case SAFE_TIME_WAIT_TIMEOUT, DEADLINE -> Status.Code.DEADLINE_EXCEEDED;
             case COMMIT_AMBIGUOUS -> Status.Code.UNKNOWN;
@@ -123,11 +136,7 @@ public final class StatusMapper {
 
     /** Strips the future wrappers around the failure that matters. */
     public static Throwable unwrap(Throwable error) {
-        Throwable e = error;
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
+        return Failures.unwrap(error);
     }
 
     private StatusRuntimeException rejected(CommandRejectedException e, long groupId) {
@@ -141,6 +150,9 @@ public final class StatusMapper {
             case REJECT_REASON_STALE_TIMESTAMP -> build(ErrorReason.STALE_TIMESTAMP, e.getMessage(), List.of());
             case REJECT_REASON_INVALID -> build(ErrorReason.INVALID, e.getMessage(), List.of());
             case REJECT_REASON_RANGE_FROZEN -> build(ErrorReason.RANGE_FROZEN, e.getMessage(), List.of());
+            case REJECT_REASON_TXN_ABORTED, REJECT_REASON_LOCK_CONFLICT, REJECT_REASON_TXN_FINISHED,
+                    REJECT_REASON_TXN_DEADLINE -> build(ErrorReason.TXN_ABORTED, e.getMessage(), List.of(),
+                    Map.of(ABORT_REASON, AbortReason.CONFLICT.name()));
             case REJECT_REASON_UNSPECIFIED, UNRECOGNIZED ->
                     build(ErrorReason.INTERNAL, "command rejected without a reason: " + e.getMessage(), List.of());
         };
@@ -172,10 +184,16 @@ public final class StatusMapper {
     }
 
     private static StatusRuntimeException build(ErrorReason reason, String message, List<? extends Message> details) {
+        return build(reason, message, details, Map.of());
+    }
+
+    private static StatusRuntimeException build(ErrorReason reason, String message, List<? extends Message> details,
+            Map<String, String> metadata) {
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(code(reason).value())
                 .setMessage(message == null ? reason.name() : message)
-                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason.name()).setDomain(ErrorReason.DOMAIN).build()));
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason.name()).setDomain(ErrorReason.DOMAIN)
+                        .putAllMetadata(metadata).build()));
         details.forEach(d -> status.addDetails(Any.pack(d)));
         return StatusProto.toStatusRuntimeException(status.build());
     }

@@ -16,6 +16,8 @@ import io.meridian.server.wire.ProtoConversions;
 import io.meridian.storage.GroupId;
 import java.util.ArrayList;
 import java.util.List;
+import io.meridian.txn.AbortReason;
+import io.meridian.txn.TxnAbortedException;
 import java.util.Optional;
 
 /**
@@ -59,8 +61,19 @@ public final class StatusReader {
                             .map(ProtoConversions::rangeState).toList());
             case RANGE_FROZEN -> new CommandRejectedException(RejectReason.REJECT_REASON_RANGE_FROZEN,
                     status.getMessage(), List.of());
+            case TXN_ABORTED -> new TxnAbortedException(abortReason(status), status.getMessage());
             default -> new RemoteStatusException(e);
         };
+    }
+
+    private static AbortReason abortReason(com.google.rpc.Status status) {
+        String name = detail(status, ErrorInfo.class).map(info -> info.getMetadataOrDefault(StatusMapper.ABORT_REASON, ""))
+                .orElse("");
+        try {
+            return AbortReason.valueOf(name);
+        } catch (IllegalArgumentException unknown) {
+            return AbortReason.DECIDED;
+        }
     }
 
     /** The Meridian reason in a status, if it carries one. */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.meridian.api.internal.v1.DirectoryEntry;
-import io.meridian.api.internal.v1.GroupCommitRequest;
+import io.meridian.api.internal.v1.TxnRequest;
 import io.meridian.api.internal.v1.GroupReadRequest;
 import io.meridian.api.internal.v1.GroupRecord;
 import io.meridian.api.internal.v1.MetaState;
@@ -63,8 +63,8 @@ class GroupCallerTest {
     }
 
     private long commit() {
-        return caller.atLeader(1, CallKind.COMMIT, soon(), (link, d) -> link.groupCommit(
-                GroupCommitRequest.getDefaultInstance(), d)).getCommitTsMicros();
+        return caller.atLeader(1, CallKind.COMMIT, soon(), (link, d) -> link.txn(
+                TxnRequest.getDefaultInstance(), d)).getCommitted().getCommitTsMicros();
     }
 
     private void assertCalls(int n1, int n2, int n3) {

@@ -16,7 +16,7 @@ import io.meridian.api.v1.TransferLeadershipRequest;
 /**
  * A test {@link NodeLink} that serves only reads and commits: every other call fails with
  * {@link UnsupportedOperationException}, so a test that strays into them fails loudly.
- * Subclasses supply {@code target}, {@code groupRead} and {@code groupCommit}.
+ * Subclasses supply {@code target}, {@code groupRead} and {@code txn}.
  */
 public abstract class ReadCommitOnlyLink implements NodeLink {
 

@@ -1,10 +1,11 @@
 package io.meridian.server.routing;
 
 import io.grpc.Deadline;
-import io.meridian.api.internal.v1.GroupCommitRequest;
-import io.meridian.api.internal.v1.GroupCommitResponse;
+import io.meridian.api.internal.v1.CommittedAt;
 import io.meridian.api.internal.v1.GroupReadRequest;
 import io.meridian.api.internal.v1.GroupReadResponse;
+import io.meridian.api.internal.v1.TxnReply;
+import io.meridian.api.internal.v1.TxnRequest;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -49,8 +50,8 @@ final class ScriptedLink extends ReadCommitOnlyLink {
     }
 
     @Override
-    public GroupCommitResponse groupCommit(GroupCommitRequest request, Deadline deadline) {
+    public TxnReply txn(TxnRequest request, Deadline deadline) {
         answer();
-        return GroupCommitResponse.newBuilder().setCommitTsMicros(100).build();
+        return TxnReply.newBuilder().setCommitted(CommittedAt.newBuilder().setCommitTsMicros(100)).build();
     }
 }

@@ -12,11 +12,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.meridian.api.internal.v1.DirectoryEntry;
-import io.meridian.api.internal.v1.GroupCommitRequest;
+import io.meridian.api.internal.v1.TxnRequest;
 import io.meridian.api.internal.v1.GroupRecord;
 import io.meridian.api.internal.v1.MetaState;
 import io.meridian.api.internal.v1.NodeRecord;
-import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.api.internal.v1.ReadMode;
 import io.meridian.api.v1.BeginTransactionRequest;
 import io.meridian.api.v1.CommitRequest;
@@ -38,9 +37,12 @@ import io.meridian.server.gateway.TransactionRegistry;
 import io.meridian.server.routing.GroupCaller;
 import io.meridian.server.routing.LeaderCache;
 import io.meridian.server.routing.MetaCache;
+import io.meridian.server.routing.MetaKeyRouter;
+import io.meridian.server.node.NodeTxnTransport;
+import io.meridian.txn.TxnDriver;
+import io.meridian.txn.TxnOptions;
 import io.meridian.server.routing.NodeLinks;
 import io.meridian.server.status.StatusMapper;
-import io.meridian.truetime.CommitWait;
 import io.meridian.truetime.Timestamp;
 import io.meridian.truetime.system.ExecutorScheduler;
 import io.meridian.truetime.system.SystemTimeSource;
@@ -51,6 +53,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.Random;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +63,7 @@ import org.junit.jupiter.api.Test;
  * Shows the public {@code Database} service as a client sees it, over in-process gRPC, with a
  * gateway whose groups are served by {@link InMemoryGroups}: reads split by range and stitched in
  * key order (and reverse) with limits and resume keys, one snapshot for every piece, streamed
- * pages, transactions with read checks, and the refusals (multi-group commits, bad input,
+ * pages, read-write transactions (locking reads, one- and two-phase commit), and the refusals (bad input,
  * unknown transactions, change streams).
  *
  * <p>The directory: {@code [-inf, "g")} and {@code ["p", "t")} and {@code ["t", +inf)} in group
@@ -103,12 +106,13 @@ class DatabaseServiceTest {
         GroupCaller caller = new GroupCaller(SELF, "z", "r", cache, new LeaderCache(), links, g -> Optional.empty());
         Supplier<Optional<Timestamp>> strongNow = () -> Optional.of(new Timestamp(NOW_MICROS));
         scheduler = new ExecutorScheduler("test-commit-wait");
-        CommitWait commitWait = new CommitWait(new SystemTimeSource(Duration.ZERO), scheduler);
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        TxnDriver driver = new TxnDriver(new SystemTimeSource(Duration.ZERO), scheduler, new MetaKeyRouter(cache),
+                new NodeTxnTransport(caller, executor, Duration.ofSeconds(5)), TxnOptions.defaults(), new Random(7));
         DatabaseService service = new DatabaseService(ReadGateway.create(cache, caller, strongNow),
-                new CommitGateway(cache, caller, strongNow, commitWait),
+                new CommitGateway(cache, driver),
                 new TransactionRegistry(Duration.ofSeconds(10), System::nanoTime),
                 new StatusMapper(node -> Optional.empty()), strongNow);
-        executor = Executors.newVirtualThreadPerTaskExecutor();
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).executor(executor).addService(service).build().start();
         channel = InProcessChannelBuilder.forName(name).build();
@@ -246,44 +250,57 @@ class DatabaseServiceTest {
     }
 
     @Test
-    void aReadWriteTransactionCommitsWithTheChecksOfItsReads() {
-        ByteString txn = db.beginTransaction(BeginTransactionRequest.newBuilder().setOptions(TransactionOptions
-                .newBuilder().setReadWrite(TransactionOptions.ReadWrite.getDefaultInstance())).build()).getTransactionId();
+    void aReadWriteTransactionLocksWhatItReadsAndCommitsInOnePhaseInOneGroup() {
+        var begun = db.beginTransaction(BeginTransactionRequest.newBuilder().setOptions(TransactionOptions
+                .newBuilder().setReadWrite(TransactionOptions.ReadWrite.getDefaultInstance())).build());
+        ByteString txn = begun.getTransactionId();
+        assertTrue(begun.getPriority().getMicros() > 0, "a read-write transaction gets its priority");
         TransactionSelector inTxn = TransactionSelector.newBuilder().setTransactionId(txn).build();
         db.read(ReadRequest.newBuilder().setTransaction(inTxn).addKeys(bytes("a")).build());
         ReadResponse range = db.read(ReadRequest.newBuilder().setTransaction(inTxn)
                 .setRange(KeyRange.newBuilder().setStart(bytes("b")).setEnd(bytes("d"))).build());
         assertEquals(List.of("b", "c"), keys(range.getRowsList()));
-        assertTrue(groups.reads.stream().allMatch(r -> r.mode() == ReadMode.READ_MODE_STRONG));
+        List<TxnRequest> reads = groups.steps(TxnRequest.OpCase.READ);
+        assertEquals(2, reads.size());
+        assertTrue(reads.stream().allMatch(r -> r.getTxnId().equals(txn)
+                && r.getPriorityMicros() == begun.getPriority().getMicros()), "reads lock for the transaction");
 
         long ts = db.commit(CommitRequest.newBuilder().setTransactionId(txn).addMutations(put("c", "new")).build())
                 .getCommitTimestamp().getMicros();
 
-        GroupCommitRequest sent = groups.commits.get(0);
+        TxnRequest sent = groups.steps(TxnRequest.OpCase.COMMIT_ONE_PHASE).get(0);
         assertEquals(1, sent.getGroupId());
+        assertTrue(sent.getCommitOnePhase().getReadHere(), "the group knows the transaction read there");
         assertEquals(ts, groups.rows.get(bytes("c")).getVersionTs().getMicros());
-        ReadCheck keyCheck = sent.getReadChecks(0);
-        assertEquals(bytes("a"), keyCheck.getKey());
-        assertEquals(InMemoryGroups.STRONG_TS, keyCheck.getReadTsMicros());
-        ReadCheck rangeCheck = sent.getReadChecks(1);
-        assertEquals(KeyRange.newBuilder().setStart(bytes("b")).setEnd(bytes("d")).build(), rangeCheck.getRange());
-        assertEquals(3, rangeCheck.getLimit());
+        assertEquals(List.of(), groups.steps(TxnRequest.OpCase.PREPARE));
         assertEquals(Status.Code.NOT_FOUND, code(() -> db.read(ReadRequest.newBuilder().setTransaction(inTxn)
                 .addKeys(bytes("a")).build())));
     }
 
     @Test
-    void aCommitTouchingTwoGroupsIsRefusedAndNothingIsSent() {
-        assertEquals(Status.Code.UNIMPLEMENTED, code(() -> db.commit(CommitRequest.newBuilder().setSingleUse(true)
-                .addMutations(put("a", "1")).addMutations(put("h", "2")).build())));
-
+    void aCommitTouchingTwoGroupsRunsTwoPhaseCommitWithTheFirstWrittenGroupCoordinating() {
         ByteString txn = db.beginTransaction(BeginTransactionRequest.newBuilder().setOptions(TransactionOptions
                 .newBuilder().setReadWrite(TransactionOptions.ReadWrite.getDefaultInstance())).build()).getTransactionId();
         db.read(ReadRequest.newBuilder().setTransaction(TransactionSelector.newBuilder().setTransactionId(txn))
                 .addKeys(bytes("h")).build());
-        assertEquals(Status.Code.UNIMPLEMENTED, code(() -> db.commit(CommitRequest.newBuilder().setTransactionId(txn)
-                .addMutations(put("a", "1")).build())));
-        assertEquals(List.of(), groups.commits);
+
+        long ts = db.commit(CommitRequest.newBuilder().setTransactionId(txn)
+                .addMutations(put("a", "1")).addMutations(put("h", "2")).build()).getCommitTimestamp().getMicros();
+
+        TxnRequest prepare = groups.steps(TxnRequest.OpCase.PREPARE).get(0);
+        assertEquals(2, prepare.getGroupId());
+        assertEquals(1, prepare.getPrepare().getCoordinatorGroup());
+        assertTrue(prepare.getPrepare().getReadHere());
+        TxnRequest coordinate = groups.steps(TxnRequest.OpCase.COORDINATE).get(0);
+        assertEquals(1, coordinate.getGroupId());
+        assertEquals(List.of(2L), coordinate.getCoordinate().getParticipantGroupsList());
+        assertTrue(coordinate.getCoordinate().getMinCommitTsMicros() > 0, "at or above the prepare timestamp");
+        assertEquals(ts, groups.rows.get(bytes("a")).getVersionTs().getMicros());
+        assertEquals(ts, groups.rows.get(bytes("h")).getVersionTs().getMicros());
+
+        long single = db.commit(CommitRequest.newBuilder().setSingleUse(true)
+                .addMutations(put("b", "1")).addMutations(put("i", "2")).build()).getCommitTimestamp().getMicros();
+        assertEquals(single, groups.rows.get(bytes("i")).getVersionTs().getMicros());
     }
 
     @Test
@@ -298,12 +315,12 @@ class DatabaseServiceTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> db.read(ReadRequest.getDefaultInstance())));
         assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> db.beginTransaction(BeginTransactionRequest
                 .getDefaultInstance())));
-        assertEquals(List.of(), groups.commits);
+        assertEquals(List.of(), groups.steps);
         assertEquals(List.of(), groups.reads);
 
         // The refused commit left the transaction usable.
         db.commit(CommitRequest.newBuilder().setTransactionId(txn).addMutations(put("a", "1")).build());
-        assertEquals(1, groups.commits.size());
+        assertEquals(1, groups.steps(TxnRequest.OpCase.COMMIT_ONE_PHASE).size());
     }
 
     @Test
@@ -333,10 +350,12 @@ class DatabaseServiceTest {
         ByteString txn = db.beginTransaction(BeginTransactionRequest.newBuilder().setOptions(TransactionOptions
                 .newBuilder().setReadWrite(TransactionOptions.ReadWrite.getDefaultInstance())).build()).getTransactionId();
 
+        long before = System.currentTimeMillis() * 1000;
         long ts = db.commit(CommitRequest.newBuilder().setTransactionId(txn).build()).getCommitTimestamp().getMicros();
 
-        assertEquals(NOW_MICROS, ts);
-        assertEquals(List.of(), groups.commits);
+        assertTrue(ts >= before && ts < (System.currentTimeMillis() + 1) * 1000,
+                "committed at the gateway's TrueTime, after commit wait: " + ts);
+        assertEquals(List.of(), groups.steps);
     }
 
     @Test

@@ -2,11 +2,18 @@ package io.meridian.server.service;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Deadline;
-import io.meridian.api.internal.v1.GroupCommitRequest;
-import io.meridian.api.internal.v1.GroupCommitResponse;
+import io.meridian.api.internal.v1.CommittedAt;
+import io.meridian.api.internal.v1.Done;
 import io.meridian.api.internal.v1.GroupReadRequest;
 import io.meridian.api.internal.v1.GroupReadResponse;
+import io.meridian.api.internal.v1.PreparedAt;
+import io.meridian.api.internal.v1.ReadDone;
 import io.meridian.api.internal.v1.ReadMode;
+import io.meridian.api.internal.v1.TxnRecord;
+import io.meridian.api.internal.v1.TxnReply;
+import io.meridian.api.internal.v1.TxnRequest;
+import io.meridian.api.internal.v1.ValidUntil;
+import io.meridian.api.v1.Mutation;
 import io.meridian.api.v1.Row;
 import io.meridian.api.v1.Timestamp;
 import io.meridian.server.routing.ReadCommitOnlyLink;
@@ -14,15 +21,18 @@ import io.meridian.server.wire.ProtoConversions;
 import io.meridian.storage.KeySpan;
 import io.meridian.storage.Keys;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One node holding every group, over one in-memory map of rows: group reads page through it with
- * the storage layer's limit and resume-key rules, commits apply puts; every request is recorded.
+ * the storage layer's limit and resume-key rules, transaction steps apply puts; every request is recorded.
  * A strong read is served at {@link #STRONG_TS}; a read at a timestamp at that timestamp.
+ * Transaction steps are answered as by a leader with no contention (see {@link #txn}).
  */
 final class InMemoryGroups extends ReadCommitOnlyLink {
 
@@ -35,7 +45,8 @@ final class InMemoryGroups extends ReadCommitOnlyLink {
 
     final NavigableMap<ByteString, Row> rows = new ConcurrentSkipListMap<>(Keys.ORDER);
     final List<ReadSeen> reads = new CopyOnWriteArrayList<>();
-    final List<GroupCommitRequest> commits = new CopyOnWriteArrayList<>();
+    final List<TxnRequest> steps = new CopyOnWriteArrayList<>();
+    private final Map<ByteString, List<Mutation>> prepared = new HashMap<>();
     private long lastCommitTs = 6_000;
 
     void put(String key, String value) {
@@ -76,13 +87,59 @@ final class InMemoryGroups extends ReadCommitOnlyLink {
         return response.build();
     }
 
+    /**
+     * A transaction step, answered as a leader whose locks are always free would: locking reads
+     * like strong reads, one-phase commits and coordinator commits apply their puts (with the
+     * writes prepared for the same transaction) at the next timestamp.
+     */
     @Override
-    public synchronized GroupCommitResponse groupCommit(GroupCommitRequest request, Deadline deadline) {
-        commits.add(request);
+    public synchronized TxnReply txn(TxnRequest request, Deadline deadline) {
+        steps.add(request);
+        return switch (request.getOpCase()) {
+            case READ -> {
+                GroupReadRequest.Builder read = GroupReadRequest.newBuilder().setGroupId(request.getGroupId())
+                        .setMode(ReadMode.READ_MODE_STRONG).addAllKeys(request.getRead().getKeysList())
+                        .setLimit(request.getRead().getLimit()).setReverse(request.getRead().getReverse());
+                if (request.getRead().hasRange()) {
+                    read.setRange(request.getRead().getRange());
+                }
+                GroupReadResponse response = groupRead(read.build(), deadline);
+                yield TxnReply.newBuilder().setRead(ReadDone.newBuilder().addAllRows(response.getRowsList())
+                        .setReadTsMicros(response.getReadTsMicros()).setResumeKey(response.getResumeKey())).build();
+            }
+            case COMMIT_ONE_PHASE -> TxnReply.newBuilder().setCommitted(CommittedAt.newBuilder()
+                    .setCommitTsMicros(apply(request.getCommitOnePhase().getWritesList()))).build();
+            case PREPARE -> {
+                prepared.computeIfAbsent(request.getTxnId(), id -> new ArrayList<>())
+                        .addAll(request.getPrepare().getWritesList());
+                yield TxnReply.newBuilder().setPrepared(PreparedAt.newBuilder().setPrepareTsMicros(++lastCommitTs)
+                        .setValidUntilMicros(Long.MAX_VALUE)).build();
+            }
+            case VALIDATE -> TxnReply.newBuilder().setValidated(ValidUntil.newBuilder()
+                    .setValidUntilMicros(Long.MAX_VALUE)).build();
+            case COORDINATE -> {
+                List<Mutation> writes = new ArrayList<>(request.getCoordinate().getWritesList());
+                writes.addAll(prepared.getOrDefault(request.getTxnId(), List.of()));
+                prepared.remove(request.getTxnId());
+                lastCommitTs = Math.max(lastCommitTs, request.getCoordinate().getMinCommitTsMicros());
+                long ts = apply(writes);
+                yield TxnReply.newBuilder().setDecision(TxnRecord.newBuilder().setTxnId(request.getTxnId())
+                        .setCommitted(true).setCommitTsMicros(ts)).build();
+            }
+            default -> TxnReply.newBuilder().setDone(Done.getDefaultInstance()).build();
+        };
+    }
+
+    /** The transaction steps of one kind, in the order received. */
+    List<TxnRequest> steps(TxnRequest.OpCase kind) {
+        return steps.stream().filter(step -> step.getOpCase() == kind).toList();
+    }
+
+    private long apply(List<Mutation> writes) {
         lastCommitTs++;
-        request.getMutationsList().stream().filter(m -> m.hasPut()).forEach(m -> rows.put(m.getPut().getKey(),
+        writes.stream().filter(Mutation::hasPut).forEach(m -> rows.put(m.getPut().getKey(),
                 Row.newBuilder().setKey(m.getPut().getKey()).setValue(m.getPut().getValue())
                         .setVersionTs(Timestamp.newBuilder().setMicros(lastCommitTs)).build()));
-        return GroupCommitResponse.newBuilder().setCommitTsMicros(lastCommitTs).build();
+        return lastCommitTs;
     }
 }

@@ -152,6 +152,15 @@ final class KeyCodec {
         return buffer.putLong(group.value()).put(utf8).flip();
     }
 
+    /**
+     * The {@code metadata} key prefix of the group's names starting with {@code namePrefix};
+     * the whole group's when it is empty.
+     */
+    static ByteString metadataKeyPrefix(GroupId group, String namePrefix) {
+        byte[] utf8 = namePrefix.getBytes(StandardCharsets.UTF_8);
+        return ByteString.copyFrom(ByteBuffer.allocate(Long.BYTES + utf8.length).putLong(group.value()).put(utf8).flip());
+    }
+
     /** The metadata name in a {@code metadata} key. */
     static String metadataName(ByteBuffer key) {
         ByteBuffer name = key.duplicate();

@@ -19,10 +19,12 @@ import io.meridian.truetime.Timestamp;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /**
  * {@link MvccStore} on one LMDB environment per node. Reads run in LMDB read transactions
@@ -115,6 +117,14 @@ public final class LmdbMvccStore implements MvccStore {
         Objects.requireNonNull(group, "group");
         Keys.requireValidMetadataName(name);
         return tables.read(txn -> records.metadata(txn, group, name));
+    }
+
+    @Override
+    public SortedMap<String, ByteString> metadataWithPrefix(GroupId group, String namePrefix) {
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(namePrefix, "namePrefix");
+        Limit.METADATA_NAME_BYTES.check(namePrefix.getBytes(StandardCharsets.UTF_8).length);
+        return tables.read(txn -> records.metadataWithPrefix(txn, group, namePrefix));
     }
 
     @Override

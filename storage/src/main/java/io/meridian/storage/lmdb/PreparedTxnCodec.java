@@ -13,8 +13,12 @@ import java.util.List;
 /**
  * The binary form of a prepared-transaction record, stored in LMDB and carried in span
  * snapshots: txn id (16 bytes), prepare timestamp, coordinator group, then the mutations, each
- * a tag byte and its length-prefixed fields. Decoding rebuilds the public records, so their
- * checks (key sizes, span order) run again.
+ * a tag byte and its length-prefixed fields, then the deadline (8 bytes). Decoding rebuilds the
+ * public records, so their checks (key sizes, span order) run again.
+ *
+ * <p>The deadline came later: a record that ends after its mutations (written before) decodes
+ * with the deadline {@link Timestamp#MAX}, so stores and snapshots of store format 2 written
+ * without it stay readable.
  */
 final class PreparedTxnCodec {
 
@@ -38,6 +42,7 @@ final class PreparedTxnCodec {
                         out.putByte(DELETE_RANGE).putShortBytes(range.start()).putShortBytes(range.end());
             }
         }
+        out.putLong(prepared.deadline().micros());
         return out;
     }
 
@@ -58,8 +63,9 @@ final class PreparedTxnCodec {
         for (int i = 0; i < count; i++) {
             writes.add(decodeMutation(in));
         }
+        Timestamp deadline = in.hasRemaining() ? new Timestamp(in.getLong("deadline")) : Timestamp.MAX;
         in.expectEnd("prepared record of " + id);
-        return new PreparedTxn(id, prepareTs, coordinator, writes);
+        return new PreparedTxn(id, prepareTs, coordinator, writes, deadline);
     }
 
     private static Mutation decodeMutation(RecordReader in) {

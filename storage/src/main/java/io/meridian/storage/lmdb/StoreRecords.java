@@ -16,8 +16,11 @@ import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -108,6 +111,26 @@ final class StoreRecords {
     void forEachMetadata(Txn<ByteBuffer> txn, GroupId group, BiConsumer<String, ByteString> action) {
         forEachInGroup(txn, tables.metadata, group,
                 (key, value) -> action.accept(KeyCodec.metadataName(key), KeyCodec.copy(value)));
+    }
+
+    /** The group's metadata whose names start with {@code namePrefix}, in name byte order. */
+    SortedMap<String, ByteString> metadataWithPrefix(Txn<ByteBuffer> txn, GroupId group, String namePrefix) {
+        SortedMap<String, ByteString> found = new TreeMap<>(StoreRecords::compareUtf8);
+        ByteBuffer prefix = KeyCodec.direct(KeyCodec.metadataKeyPrefix(group, namePrefix));
+        try (Cursor<ByteBuffer> cursor = tables.metadata.openCursor(txn)) {
+            for (boolean more = cursor.get(prefix, GetOp.MDB_SET_RANGE);
+                 more && KeyCodec.startsWith(cursor.key(), prefix);
+                 more = cursor.next()) {
+                found.put(KeyCodec.metadataName(cursor.key()), KeyCodec.copy(cursor.val()));
+            }
+        }
+        return Collections.unmodifiableSortedMap(found);
+    }
+
+    /** Orders names as LMDB orders their UTF-8 bytes (unsigned), not as {@link String#compareTo}. */
+    private static int compareUtf8(String a, String b) {
+        return ByteString.unsignedLexicographicalComparator()
+                .compare(ByteString.copyFromUtf8(a), ByteString.copyFromUtf8(b));
     }
 
     List<PreparedTxn> preparedTxns(Txn<ByteBuffer> txn, GroupId group) {

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.meridian.storage.ApplyResult;
 import io.meridian.storage.GroupId;
 import io.meridian.storage.KeySpan;
+import io.meridian.storage.LimitExceededException;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.MvccStore;
 import io.meridian.storage.NonIncreasingTimestampException;
@@ -13,10 +14,12 @@ import io.meridian.storage.ScanResult;
 import io.meridian.storage.TxnId;
 import io.meridian.storage.Version;
 import io.meridian.storage.WriteBatch;
+import io.meridian.truetime.Timestamp;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.meridian.storage.lmdb.TestData.GROUP;
@@ -234,6 +237,45 @@ class LmdbMvccStoreTest extends StoreTestSupport {
         assertEquals(Optional.of(bytes("[a, m)")), store.metadata(GROUP, "range"));
         assertEquals(Optional.of(bytes("[m, z)")), store.metadata(other, "range"));
         assertEquals(Optional.empty(), store.metadata(GROUP, "lease"));
+    }
+
+    @Test
+    void metadataIsListedByNamePrefixPerGroupInNameByteOrder() {
+        GroupId other = new GroupId(2);
+        store.apply(batch(1).putMetadata("txn/02", bytes("b")).putMetadata("txn/01", bytes("a"))
+                .putMetadata("txn", bytes("not under txn/")).putMetadata("txo/00", bytes("after the prefix"))
+                .putMetadata("txn/\u00e9", bytes("two UTF-8 bytes")).putMetadata("txn/\uffff", bytes("three")).build());
+        store.apply(WriteBatch.builder(other, 1).putMetadata("txn/01", bytes("other group")).build());
+        store.apply(batch(2).deleteMetadata("txn/02").build());
+
+        reopen();
+
+        assertEquals(List.of("txn/01", "txn/\u00e9", "txn/\uffff"),
+                List.copyOf(store.metadataWithPrefix(GROUP, "txn/").keySet()));
+        assertEquals(bytes("a"), store.metadataWithPrefix(GROUP, "txn/").get("txn/01"));
+        assertEquals(Map.of("txn/01", bytes("other group")), store.metadataWithPrefix(other, "txn/"));
+        assertEquals(5, store.metadataWithPrefix(GROUP, "").size(), "an empty prefix lists the whole group");
+        assertEquals(Map.of(), store.metadataWithPrefix(new GroupId(99), ""));
+        assertThrows(LimitExceededException.class, () -> store.metadataWithPrefix(GROUP, "x".repeat(201)));
+    }
+
+    @Test
+    void preparedRecordsKeepTheirDeadlineAndOldRecordsWithoutOneReadAsUnbounded() {
+        PreparedTxn withDeadline = new PreparedTxn(new TxnId(0, 7), ts(40), GROUP,
+                List.of(new Mutation.Put(bytes("x"), bytes("1"))), ts(900));
+        store.apply(batch(1).putPrepared(withDeadline).build());
+        reopen();
+        assertEquals(List.of(withDeadline), store.preparedTxns(GROUP));
+
+        // A record written before deadlines were stored ends after its mutations.
+        byte[] encoded = PreparedTxnCodec.encode(withDeadline).toByteArray();
+        byte[] old = java.util.Arrays.copyOf(encoded, encoded.length - Long.BYTES);
+        PreparedTxn decoded = PreparedTxnCodec.decode(new RecordReader(java.nio.ByteBuffer.wrap(old)));
+        assertEquals(new PreparedTxn(withDeadline.id(), ts(40), GROUP, withDeadline.writes()), decoded);
+        assertEquals(Timestamp.MAX, decoded.deadline());
+        byte[] cut = java.util.Arrays.copyOf(encoded, encoded.length - 3);
+        assertThrows(IllegalArgumentException.class,
+                () -> PreparedTxnCodec.decode(new RecordReader(java.nio.ByteBuffer.wrap(cut))));
     }
 
     @Test

@@ -80,9 +80,11 @@ class SpanSnapshotTest {
         write(source, 100, "a", "outside", "b", "b1", "c", "c1", "d", "d1", "m", "outside");
         write(source, 200, "b", "b2", "c", null);
         PreparedTxn prepared = new PreparedTxn(new TxnId(3, 4), ts(250), new GroupId(9),
-                List.of(new Mutation.Put(bytes("d"), bytes("d-prepared")), new Mutation.DeleteRange(bytes("b"), bytes("c"))));
+                List.of(new Mutation.Put(bytes("d"), bytes("d-prepared")), new Mutation.DeleteRange(bytes("b"), bytes("c"))),
+                ts(5_000));
         source.apply(WriteBatch.builder(GROUP, ++index).commitTs(ts(300)).put(bytes("e"), bytes("e3"))
-                .putMetadata("range", bytes("[b, m)")).putPrepared(prepared).build());
+                .putMetadata("range", bytes("[b, m)")).putMetadata("txn/01", bytes("decided"))
+                .putMetadata("txn/02", bytes("decided too")).putPrepared(prepared).build());
         source.collectGarbage(ts(150));
     }
 
@@ -112,6 +114,9 @@ class SpanSnapshotTest {
         assertEquals(source.appliedIndex(GROUP), target.appliedIndex(GROUP));
         assertEquals(source.metadata(GROUP, "range"), target.metadata(GROUP, "range"));
         assertEquals(source.preparedTxns(GROUP), target.preparedTxns(GROUP));
+        assertEquals(ts(5_000), target.preparedTxns(GROUP).get(0).deadline(), "the deadline travels");
+        assertEquals(source.metadataWithPrefix(GROUP, "txn/"), target.metadataWithPrefix(GROUP, "txn/"));
+        assertEquals(2, target.metadataWithPrefix(GROUP, "txn/").size());
         assertEquals(ts(150), target.gcHorizon());
         assertEquals(List.of(), target.incompleteImports());
     }

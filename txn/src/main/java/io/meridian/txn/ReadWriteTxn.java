@@ -1,0 +1,408 @@
+package io.meridian.txn;
+
+import io.meridian.api.internal.v1.CommitOnePhase;
+import io.meridian.api.internal.v1.Coordinate;
+import io.meridian.api.internal.v1.Inquire;
+import io.meridian.api.internal.v1.KeepAlive;
+import io.meridian.api.internal.v1.PrepareWrites;
+import io.meridian.api.internal.v1.Release;
+import io.meridian.api.internal.v1.ResolveTxn;
+import io.meridian.api.internal.v1.TxnReply;
+import io.meridian.api.internal.v1.TxnRequest;
+import io.meridian.api.internal.v1.ValidateReads;
+import io.meridian.groups.NotLeaderException;
+import io.meridian.groups.LeaseUnavailableException;
+import io.meridian.groups.ReadResult;
+import io.meridian.groups.ReadSpec;
+import io.meridian.storage.GroupId;
+import io.meridian.storage.Mutation;
+import io.meridian.storage.TxnId;
+import io.meridian.truetime.Scheduler;
+import io.meridian.truetime.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * One read-write transaction at its gateway (Spanner §4.2.1): locking reads at the group
+ * leaders, writes buffered by the caller and given to {@link #commit}, which runs the one-phase
+ * commit (one group writes) or two-phase commit (several).
+ *
+ * <p><b>Commit.</b> The groups written are the participants; one of them (the first written)
+ * coordinates. The groups only read are validated: still holding the read locks, they say
+ * until when no conflicting write can commit there ({@code valid_until}), and the commit
+ * timestamp must not exceed the smallest such bound. Non-coordinator participants prepare
+ * (write locks, a prepare timestamp, a replicated {@code Prepare}) in parallel with the
+ * validations; the coordinator then commits at {@code s >=} every prepare timestamp, commit
+ * waits, answers, and tells the participants.
+ *
+ * <p><b>Outcomes.</b> {@link #commit} completes with the commit timestamp, or fails with
+ * {@link TxnAbortedException} when the transaction certainly did not commit (a failure before
+ * the coordinator was asked to commit, or a refusal by the coordinator), or with
+ * {@link TxnAmbiguousException} when it may have: the coordinator's answer was lost and asking
+ * it again did not settle the question.
+ *
+ * <p>While open, the transaction keeps its locks alive at every group it holds locks in.
+ * Thread-safe; one step at a time is expected.
+ */
+public final class ReadWriteTxn {
+
+    private final TxnDriver driver;
+    private final TxnId id;
+    private final long priority;
+    private final Object lock = new Object();
+    private final Set<GroupId> readGroups = new LinkedHashSet<>();
+    private Scheduler.Cancellable keepAlive;
+    private boolean finished;
+
+    ReadWriteTxn(TxnDriver driver, TxnId id, long priority) {
+        this.driver = driver;
+        this.id = id;
+        this.priority = priority;
+    }
+
+    /** The transaction's id. */
+    public TxnId id() {
+        return id;
+    }
+
+    /** Its priority: the first start time of the transaction, kept across retries. */
+    public long priorityMicros() {
+        return priority;
+    }
+
+    /**
+     * A locking read: shared locks on the keys (or the whole span) at each group's leader, then
+     * the newest committed values. Fails with {@link TxnAbortedException} when the transaction
+     * was aborted at a group (wounded, timed out, locks lost).
+     */
+    public CompletableFuture<ReadResult> read(ReadSpec spec) {
+        synchronized (lock) {
+            if (finished) {
+                return CompletableFuture.failedFuture(new IllegalStateException(id + " is finished"));
+            }
+        }
+        return driver.readAcross(spec, this::readPiece);
+    }
+
+    /**
+     * A locking read of {@code piece}, which lies in {@code group}'s ranges: for gateways that
+     * cut reads into pieces themselves.
+     */
+    public CompletableFuture<ReadResult> readPiece(GroupId group, ReadSpec piece) {
+        synchronized (lock) {
+            if (finished) {
+                return CompletableFuture.failedFuture(new IllegalStateException(id + " is finished"));
+            }
+            readGroups.add(group);
+            startKeepAlive();
+        }
+        return send(group, TxnRequest.newBuilder().setRead(TxnWire.lockingRead(piece)))
+                .thenApply(reply -> TxnWire.readResult(reply.getRead()));
+    }
+
+    /**
+     * Commits {@code writes} (applied in order) with what the transaction read. See the class
+     * comment for the outcomes.
+     */
+    public CompletableFuture<Timestamp> commit(List<Mutation> writes) {
+        Set<GroupId> reads;
+        synchronized (lock) {
+            if (finished) {
+                return CompletableFuture.failedFuture(new IllegalStateException(id + " is finished"));
+            }
+            finished = true;
+            stopKeepAlive();
+            reads = new LinkedHashSet<>(readGroups);
+        }
+        CompletableFuture<Timestamp> outcome;
+        try {
+            Map<GroupId, List<Mutation>> byGroup = byGroup(writes);
+            long deadline = Math.addExact(driver.trueTime().now().latestMicros(),
+                    driver.options().micros(driver.options().commitTimeout()));
+            outcome = switch (byGroup.size()) {
+                case 0 -> commitReadOnly(reads);
+                case 1 -> commitOneGroup(byGroup, reads);
+                default -> commitTwoPhase(byGroup, reads, deadline);
+            };
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e);
+        }
+        return outcome.whenComplete((ts, failure) -> {
+            // The groups only read release their locks; written ones did as they finished.
+            if (failure != null) {
+                releaseAll(reads);
+            }
+        });
+    }
+
+    /** Rolls back: every group releases the transaction's locks. Idempotent. */
+    public CompletableFuture<Void> rollback() {
+        Set<GroupId> reads;
+        synchronized (lock) {
+            if (finished) {
+                return CompletableFuture.completedFuture(null);
+            }
+            finished = true;
+            stopKeepAlive();
+            reads = new LinkedHashSet<>(readGroups);
+        }
+        return releaseAll(reads);
+    }
+
+    // ---- commit paths
+
+    /** Nothing written: validate every read group; the reads hold together at a time below every bound. */
+    private CompletableFuture<Timestamp> commitReadOnly(Set<GroupId> reads) {
+        return validateAll(reads).thenCompose(validUntil -> {
+            Timestamp ts = Timestamp.min(driver.trueTime().now().latest(), validUntil);
+            releaseAll(reads);
+            return driver.waitUntilAfter(ts);
+        });
+    }
+
+    private CompletableFuture<Timestamp> commitOneGroup(Map<GroupId, List<Mutation>> byGroup, Set<GroupId> reads) {
+        GroupId group = byGroup.keySet().iterator().next();
+        Set<GroupId> readOnly = new LinkedHashSet<>(reads);
+        readOnly.remove(group);
+        return validateAll(readOnly).thenCompose(validUntil -> send(group, TxnRequest.newBuilder()
+                        .setCommitOnePhase(CommitOnePhase.newBuilder()
+                                .addAllWrites(TxnWire.toWire(byGroup.get(group)))
+                                .setMaxCommitTsMicros(validUntil.equals(Timestamp.MAX) ? 0 : validUntil.micros())
+                                .setReadHere(reads.contains(group))))
+                .handle((reply, failure) -> {
+                    if (failure != null) {
+                        throw outcomeOfCommitStep(failure);
+                    }
+                    releaseAll(readOnly);
+                    return new Timestamp(reply.getCommitted().getCommitTsMicros());
+                }));
+    }
+
+    private CompletableFuture<Timestamp> commitTwoPhase(Map<GroupId, List<Mutation>> byGroup, Set<GroupId> reads,
+            long deadline) {
+        List<GroupId> written = new ArrayList<>(byGroup.keySet());
+        GroupId coordinator = written.get(0);
+        List<GroupId> participants = written.subList(1, written.size());
+        Set<GroupId> readOnly = new LinkedHashSet<>(reads);
+        readOnly.removeAll(written);
+
+        List<CompletableFuture<TxnReply>> prepares = new ArrayList<>();
+        for (GroupId participant : participants) {
+            prepares.add(send(participant, TxnRequest.newBuilder().setPrepare(PrepareWrites.newBuilder()
+                    .addAllWrites(TxnWire.toWire(byGroup.get(participant)))
+                    .setCoordinatorGroup(coordinator.value())
+                    .setDeadlineMicros(deadline)
+                    .setReadHere(reads.contains(participant)))));
+        }
+        CompletableFuture<Timestamp> validations = validateAll(readOnly);
+        CompletableFuture<Void> firstPhase = CompletableFuture.allOf(prepares.toArray(CompletableFuture[]::new))
+                .thenCombine(validations, (a, b) -> null);
+        return firstPhase.handle((ignored, failure) -> failure).thenCompose(failure -> {
+            if (failure != null) {
+                // The coordinator was never asked to commit: the transaction cannot commit.
+                // Decide abort at the coordinator and tell the prepared, best effort; an
+                // unreachable participant asks the coordinator after the deadline.
+                abortPrepared(coordinator, participants, deadline);
+                return CompletableFuture.failedFuture(asAborted(failure, "a participant could not prepare"));
+            }
+            long minTs = 0;
+            long maxTs = validations.join().micros();
+            for (CompletableFuture<TxnReply> prepare : prepares) {
+                TxnReply reply = prepare.join();
+                minTs = Math.max(minTs, reply.getPrepared().getPrepareTsMicros());
+                maxTs = Math.min(maxTs, reply.getPrepared().getValidUntilMicros());
+            }
+            Coordinate.Builder coordinate = Coordinate.newBuilder()
+                    .addAllWrites(TxnWire.toWire(byGroup.get(coordinator)))
+                    .addAllParticipantGroups(participants.stream().map(GroupId::value).toList())
+                    .setMinCommitTsMicros(minTs)
+                    .setMaxCommitTsMicros(maxTs == Long.MAX_VALUE ? 0 : maxTs)
+                    .setDeadlineMicros(deadline)
+                    .setReadHere(reads.contains(coordinator));
+            return send(coordinator, TxnRequest.newBuilder().setCoordinate(coordinate)).handle((reply, commitFailure) -> {
+                if (commitFailure == null) {
+                    releaseAll(readOnly);
+                    return CompletableFuture.completedFuture(new Timestamp(reply.getDecision().getCommitTsMicros()));
+                }
+                Throwable cause = Failures.unwrap(commitFailure);
+                if (cause instanceof TxnAbortedException || isNothingDone(cause)) {
+                    if (isNothingDone(cause)) {
+                        abortPrepared(coordinator, participants, deadline);
+                    }
+                    return CompletableFuture.<Timestamp>failedFuture(asAborted(cause, "the coordinator refused"));
+                }
+                return settle(coordinator, deadline, cause);
+            }).thenCompose(Function.identity());
+        });
+    }
+
+    /**
+     * The coordinator's answer was lost or its outcome unknown: ask it, once the deadline has
+     * passed (then it decides abort if nothing was decided), until it answers or the deadline
+     * plus the commit timeout has passed.
+     */
+    private CompletableFuture<Timestamp> settle(GroupId coordinator, long deadline, Throwable cause) {
+        long giveUp = Math.addExact(deadline, driver.options().micros(driver.options().commitTimeout()));
+        CompletableFuture<Timestamp> settled = new CompletableFuture<>();
+        askCoordinator(coordinator, deadline, giveUp, cause, settled);
+        return settled;
+    }
+
+    private void askCoordinator(GroupId coordinator, long deadline, long giveUp, Throwable cause,
+            CompletableFuture<Timestamp> settled) {
+        long now = driver.trueTime().now().earliestMicros();
+        if (now > giveUp) {
+            settled.completeExceptionally(new TxnAmbiguousException(id + " may or may not have committed: "
+                    + "the coordinator " + coordinator + " did not say (" + cause.getMessage() + ")", cause));
+            return;
+        }
+        long wait = Math.max(now <= deadline ? deadline - now + 1 : 0,
+                driver.options().micros(driver.options().sweepInterval()) / 4);
+        driver.scheduler().schedule(() -> send(coordinator, TxnRequest.newBuilder()
+                        .setInquire(Inquire.newBuilder().setDeadlineMicros(deadline)))
+                .whenComplete((reply, failure) -> {
+                    if (failure == null && reply.hasDecision()) {
+                        if (reply.getDecision().getCommitted()) {
+                            settled.complete(new Timestamp(reply.getDecision().getCommitTsMicros()));
+                        } else {
+                            settled.completeExceptionally(new TxnAbortedException(AbortReason.DECIDED,
+                                    "the coordinator " + coordinator + " decided abort"));
+                        }
+                        return;
+                    }
+                    askCoordinator(coordinator, deadline, giveUp, cause, settled);
+                }), wait);
+    }
+
+    private void abortPrepared(GroupId coordinator, List<GroupId> participants, long deadline) {
+        send(coordinator, TxnRequest.newBuilder().setResolve(ResolveTxn.newBuilder().setTxnId(id.toBytes())
+                .setCommitted(false).setDeadlineMicros(deadline)))
+                .whenComplete((reply, failure) -> {
+                    if (failure == null && reply.hasDecision() && !reply.getDecision().getCommitted()) {
+                        for (GroupId participant : participants) {
+                            send(participant, TxnRequest.newBuilder().setResolve(ResolveTxn.newBuilder()
+                                    .setTxnId(id.toBytes()).setCommitted(false).setDeadlineMicros(deadline)));
+                        }
+                    }
+                });
+    }
+
+    /** Validates the read-only groups: the smallest {@code valid_until}, or MAX for none. */
+    private CompletableFuture<Timestamp> validateAll(Set<GroupId> groups) {
+        List<CompletableFuture<TxnReply>> validations = new ArrayList<>();
+        for (GroupId group : groups) {
+            validations.add(send(group, TxnRequest.newBuilder().setValidate(ValidateReads.getDefaultInstance())));
+        }
+        return CompletableFuture.allOf(validations.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
+            if (failure != null) {
+                throw asAborted(failure, "a group could not vouch for the reads");
+            }
+            long min = Long.MAX_VALUE;
+            for (CompletableFuture<TxnReply> validation : validations) {
+                min = Math.min(min, validation.join().getValidated().getValidUntilMicros());
+            }
+            return new Timestamp(min);
+        });
+    }
+
+    // ---- helpers
+
+    private Map<GroupId, List<Mutation>> byGroup(List<Mutation> writes) {
+        Map<GroupId, List<Mutation>> byGroup = new LinkedHashMap<>();
+        for (Mutation write : writes) {
+            if (write instanceof Mutation.DeleteRange range) {
+                for (KeyRouter.Piece piece : driver.pieces(range.span())) {
+                    byGroup.computeIfAbsent(piece.group(), g -> new ArrayList<>())
+                            .add(new Mutation.DeleteRange(piece.span().start(), piece.span().end()));
+                }
+            } else {
+                GroupId group = driver.router().groupOf(write.span().start());
+                byGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(write);
+            }
+        }
+        return byGroup;
+    }
+
+    /** A failed commit step, as the caller must see it. */
+    private RuntimeException outcomeOfCommitStep(Throwable failure) {
+        Throwable cause = Failures.unwrap(failure);
+        if (cause instanceof TxnAbortedException aborted) {
+            return aborted;
+        }
+        if (isNothingDone(cause)) {
+            return asAborted(cause, "the group could not commit");
+        }
+        return new TxnAmbiguousException(id + " may or may not have committed: " + cause.getMessage(), cause);
+    }
+
+    /** True for failures that say the step was not run: no leader, no lease. */
+    private static boolean isNothingDone(Throwable cause) {
+        return cause instanceof NotLeaderException || cause instanceof LeaseUnavailableException;
+    }
+
+    private TxnAbortedException asAborted(Throwable failure, String what) {
+        Throwable cause = Failures.unwrap(failure);
+        if (cause instanceof TxnAbortedException aborted) {
+            return aborted;
+        }
+        return new TxnAbortedException(AbortReason.DECIDED, id + " aborted: " + what + " (" + cause.getMessage() + ")");
+    }
+
+    private CompletableFuture<Void> releaseAll(Set<GroupId> groups) {
+        List<CompletableFuture<TxnReply>> releases = new ArrayList<>();
+        for (GroupId group : groups) {
+            releases.add(send(group, TxnRequest.newBuilder().setRelease(Release.getDefaultInstance()))
+                    .exceptionally(failure -> null));
+        }
+        return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<TxnReply> send(GroupId group, TxnRequest.Builder request) {
+        try {
+            return driver.transport().send(request.setGroupId(group.value()).setTxnId(id.toBytes())
+                    .setPriorityMicros(priority).build());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void startKeepAlive() {
+        if (keepAlive == null && !finished) {
+            long interval = driver.options().micros(driver.options().keepAliveInterval());
+            keepAlive = driver.scheduler().schedule(this::keepAlive, interval);
+        }
+    }
+
+    private void stopKeepAlive() {
+        if (keepAlive != null) {
+            keepAlive.cancel();
+            keepAlive = null;
+        }
+    }
+
+    private void keepAlive() {
+        Set<GroupId> groups;
+        synchronized (lock) {
+            keepAlive = null;
+            if (finished) {
+                return;
+            }
+            groups = new LinkedHashSet<>(readGroups);
+            startKeepAlive();
+        }
+        for (GroupId group : groups) {
+            send(group, TxnRequest.newBuilder().setKeepAlive(KeepAlive.getDefaultInstance()));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return id + " (priority " + priority + ")";
+    }
+}
