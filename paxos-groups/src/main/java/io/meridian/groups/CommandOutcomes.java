@@ -15,7 +15,6 @@ import io.meridian.api.internal.v1.Write;
 import io.meridian.storage.GroupId;
 import io.meridian.storage.KeySpan;
 import io.meridian.storage.Keys;
-import io.meridian.storage.MvccStore;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.StoredVersion;
 import io.meridian.truetime.Timestamp;
@@ -28,9 +27,8 @@ import java.util.Set;
 
 /**
  * Decides what one command does to a group: the next {@link GroupState}, the reply, and the
- * user-data mutations to write. A pure function of the command, the applied state and the
- * group's data (read checks read it); writes nothing. {@link RangeStateMachine} persists the
- * outcome.
+ * user-data mutations to write. A pure function of the command and the applied state; reads and
+ * writes nothing. {@link RangeStateMachine} persists the outcome.
  */
 final class CommandOutcomes {
 
@@ -86,11 +84,9 @@ final class CommandOutcomes {
     }
 
     private final GroupId group;
-    private final MvccStore store;
 
-    CommandOutcomes(GroupId group, MvccStore store) {
+    CommandOutcomes(GroupId group) {
         this.group = group;
-        this.store = store;
     }
 
     /** The range id of sequence {@code sequence} in {@code group}. */
@@ -166,29 +162,12 @@ final class CommandOutcomes {
         if (misplaced.isPresent()) {
             return Outcome.rejected(current, misplaced.get());
         }
-        Optional<RangeState> frozen = GroupRanges.frozenChecked(current.ranges(), write.getReadChecksList());
-        if (frozen.isPresent()) {
-            return Outcome.rejected(current, new Rejection(RejectReason.REJECT_REASON_RANGE_FROZEN,
-                    GroupRanges.rangeFrozen(frozen.get(), current.ranges()).getMessage()));
-        }
         if (!commitTs.isAfter(current.lastTs())) {
             return Outcome.rejected(current, staleTimestamp("commit", commitTs, current));
         }
         Optional<Rejection> locked = lockConflict(current, mutations);
         if (locked.isPresent()) {
             return Outcome.rejected(current, locked.get());
-        }
-        Optional<Rejection> badCheck = ReadChecks.validate(write.getReadChecksList(), current.ranges(), commitTs);
-        if (badCheck.isPresent()) {
-            return Outcome.rejected(current, badCheck.get());
-        }
-        Optional<Rejection> checkedLocked = checkedPrepared(current, write);
-        if (checkedLocked.isPresent()) {
-            return Outcome.rejected(current, checkedLocked.get());
-        }
-        Optional<String> conflict = ReadChecks.firstConflict(store, write.getReadChecksList());
-        if (conflict.isPresent()) {
-            return Outcome.rejected(current, new Rejection(RejectReason.REJECT_REASON_READ_CONFLICT, conflict.get()));
         }
         Outcome applied = Outcome.applied(current.withLastTs(commitTs), commitTs.micros(), List.of());
         return new Outcome(applied.next(), applied.reply(), mutations, Optional.of(commitTs));
@@ -212,26 +191,6 @@ final class CommandOutcomes {
         return current.txns().firstConflict(mutations).map(holder -> new Rejection(
                 RejectReason.REJECT_REASON_LOCK_CONFLICT, "a write overlaps the writes of " + holder.id()
                         + ", prepared at " + holder.prepareTs()));
-    }
-
-    /**
-     * {@code LOCK_CONFLICT} when a read check covers a prepared transaction's writes: it may still
-     * commit below this write's timestamp, so the check cannot be decided now.
-     */
-    private static Optional<Rejection> checkedPrepared(GroupState current, Write write) {
-        for (io.meridian.api.internal.v1.ReadCheck check : write.getReadChecksList()) {
-            Optional<KeySpan> span = switch (check.getTargetCase()) {
-                case KEY -> Optional.of(KeySpan.ofKey(check.getKey()));
-                case RANGE -> Optional.of(Mutations.span(check.getRange()));
-                case TARGET_NOT_SET -> Optional.empty();
-            };
-            Optional<io.meridian.storage.PreparedTxn> holder = span.flatMap(current.txns()::firstOverlapping);
-            if (holder.isPresent()) {
-                return Optional.of(new Rejection(RejectReason.REJECT_REASON_LOCK_CONFLICT, "a read check covers the"
-                        + " writes of " + holder.get().id() + ", prepared at " + holder.get().prepareTs()));
-            }
-        }
-        return Optional.empty();
     }
 
     /** {@code STALE_TIMESTAMP}: {@code ts} is not above the group's last timestamp. */

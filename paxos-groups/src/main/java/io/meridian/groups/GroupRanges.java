@@ -2,7 +2,6 @@ package io.meridian.groups;
 
 import com.google.protobuf.ByteString;
 import io.meridian.api.internal.v1.RangeState;
-import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.storage.KeySpan;
 import io.meridian.storage.Keys;
@@ -14,9 +13,9 @@ import java.util.Optional;
  * Questions about a group's ranges (sorted by start, disjoint): which range holds a key, and
  * whether keys, spans and mutations lie inside the group.
  *
- * <p>A span (a {@code delete_range}, a scan, a range read check) is inside the group when the
- * <em>union</em> of its ranges encloses it: adjacent ranges of one group join, so a span may
- * cross the split points of the group's own ranges.
+ * <p>A span (a {@code delete_range}, a scan) is inside the group when the <em>union</em> of its
+ * ranges encloses it: adjacent ranges of one group join, so a span may cross the split points of
+ * the group's own ranges.
  */
 final class GroupRanges {
 
@@ -117,21 +116,6 @@ final class GroupRanges {
                     .flatMap(key -> frozenHolding(ranges, key).stream()).findFirst();
             case ReadSpec.Span span -> frozenOverlapping(ranges, span.span());
         };
-    }
-
-    /** The first frozen range a read check touches, if any. */
-    static Optional<RangeState> frozenChecked(List<RangeState> ranges, List<ReadCheck> checks) {
-        for (ReadCheck check : checks) {
-            Optional<RangeState> frozen = switch (check.getTargetCase()) {
-                case KEY -> frozenHolding(ranges, check.getKey());
-                case RANGE -> frozenOverlapping(ranges, Mutations.span(check.getRange()));
-                case TARGET_NOT_SET -> Optional.empty();
-            };
-            if (frozen.isPresent()) {
-                return frozen;
-            }
-        }
-        return Optional.empty();
     }
 
     /**

@@ -5,7 +5,6 @@ import io.meridian.api.internal.v1.CommandReply;
 import io.meridian.api.internal.v1.GroupCommand;
 import io.meridian.api.internal.v1.MetaState;
 import io.meridian.api.internal.v1.RangeState;
-import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.api.internal.v1.TxnRecord;
 import io.meridian.storage.GroupId;
 import io.meridian.storage.Mutation;
@@ -57,13 +56,17 @@ public interface GroupReplica {
     boolean leaseHeld();
 
     /**
-     * Commits {@code mutations} (all inside this group's ranges) at a timestamp the leader
-     * assigns, after the read checks pass on the newest data. Completes only after the
-     * commit is applied at this leader and {@code TT.after(commit timestamp)}.
+     * Commits {@code mutations} (all inside this group's ranges) in one phase at a timestamp
+     * the leader assigns. Completes only after the commit is applied at this leader and
+     * {@code TT.after(commit timestamp)}. Validates no reads: a transaction's reads are protected
+     * by the locks it holds at the leader (the lock table in {@code io.meridian.txn}). Refused
+     * ({@link CommandRejectedException}) for a key outside the group ({@code WRONG_RANGE}) or in a
+     * frozen range ({@code RANGE_FROZEN}), and for a mutation overlapping a prepared
+     * transaction's writes ({@code LOCK_CONFLICT}).
      *
      * @return the commit timestamp
      */
-    CompletableFuture<Timestamp> commit(List<Mutation> mutations, List<ReadCheck> readChecks);
+    CompletableFuture<Timestamp> commit(List<Mutation> mutations);
 
     /**
      * A strong read at the leader: sees every commit acknowledged before the call. The

@@ -5,7 +5,6 @@ import io.meridian.api.internal.v1.CommandReply;
 import io.meridian.api.internal.v1.GroupCommand;
 import io.meridian.api.internal.v1.MetaState;
 import io.meridian.api.internal.v1.RangeState;
-import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.api.internal.v1.Split;
 import io.meridian.api.internal.v1.TxnRecord;
@@ -14,7 +13,6 @@ import io.meridian.storage.GroupId;
 import io.meridian.storage.Keys;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.PreparedTxn;
-import io.meridian.storage.ReadBelowHorizonException;
 import io.meridian.storage.TxnId;
 import io.meridian.storage.VersionPage;
 import io.meridian.truetime.TTInterval;
@@ -33,8 +31,8 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li><b>Commit</b> (leader, lease held): pre-checks keys against the ranges
- *       ({@code WRONG_RANGE}), the batch limits (storage exceptions) and read checks' keys and
- *       GC horizon; assigns {@code s} and proposes the write under the lease's lock (see
+ *       ({@code WRONG_RANGE}, {@code RANGE_FROZEN}) and the batch limits (storage exceptions);
+ *       assigns {@code s} and proposes the write under the lease's lock (see
  *       {@link LeaderLease}); runs commit wait until {@code TT.after(s)} alongside replication;
  *       completes with {@code s} when the write is applied here and the wait is over.</li>
  *   <li><b>Strong read</b> (leader, lease held): with no transaction prepared here, reads at
@@ -51,7 +49,7 @@ import java.util.function.Function;
  *       run on the scheduler, never on the apply thread.</li>
  *   <li><b>Two-phase commit</b> ({@link TxnSteps}): prepares and coordinator commits get
  *       timestamps like writes; decisions are proposed at the leader without one.</li>
- *   <li><b>Range moves</b>: writes, read checks and strong reads of a frozen range fail with
+ *   <li><b>Range moves</b>: writes and strong reads of a frozen range fail with
  *       {@code RANGE_FROZEN}; snapshot reads of it are served at or below its {@code frozen_at}
  *       only; {@link #copyVersions} pages a served range's raw versions for the group it moves
  *       to, once the safe time covers the window.</li>
@@ -149,24 +147,22 @@ public final class RangeGroupReplica implements GroupReplica {
     }
 
     @Override
-    public CompletableFuture<Timestamp> commit(List<Mutation> mutations, List<ReadCheck> readChecks) {
-        return commit(mutations, readChecks, LeaderLease.Bounds.NONE);
+    public CompletableFuture<Timestamp> commit(List<Mutation> mutations) {
+        return commit(mutations, LeaderLease.Bounds.NONE);
     }
 
     @Override
     public CompletableFuture<Timestamp> commitAtMost(List<Mutation> mutations, Timestamp maxTs) {
-        return commit(mutations, List.of(), new LeaderLease.Bounds(Timestamp.MIN, maxTs, false));
+        return commit(mutations, new LeaderLease.Bounds(Timestamp.MIN, maxTs, false));
     }
 
-    private CompletableFuture<Timestamp> commit(List<Mutation> mutations, List<ReadCheck> readChecks,
-            LeaderLease.Bounds bounds) {
+    private CompletableFuture<Timestamp> commit(List<Mutation> mutations, LeaderLease.Bounds bounds) {
         try {
             List<Mutation> writes = List.copyOf(mutations);
-            List<ReadCheck> checks = List.copyOf(readChecks);
-            precheck(writes, checks);
+            GroupRanges.requireWritable(ranges(), writes);
+            stateMachine.checkWriteLimits(writes);
             Write.Builder write = Write.newBuilder()
                     .addAllMutations(writes.stream().map(Mutations::toWire).toList())
-                    .addAllReadChecks(checks)
                     .setLeaderNodeId(env.self().value());
             LeaderLease.Assigned assigned = lease.proposeAtNextTimestamp(bounds, ts -> GroupCommand.newBuilder()
                     .setWrite(write.setCommitTsMicros(ts.micros())).build());
@@ -456,31 +452,6 @@ public final class RangeGroupReplica implements GroupReplica {
         stateMachine.removeListener(listener);
         lease.close();
         safeTime.close();
-    }
-
-    private void precheck(List<Mutation> writes, List<ReadCheck> checks) {
-        List<RangeState> ranges = ranges();
-        GroupRanges.requireWritable(ranges, writes);
-        Optional<RangeState> frozen = GroupRanges.frozenChecked(ranges, checks);
-        if (frozen.isPresent()) {
-            throw GroupRanges.rangeFrozen(frozen.get(), ranges);
-        }
-        stateMachine.checkWriteLimits(writes);
-        Timestamp horizon = env.store().gcHorizon();
-        for (ReadCheck check : checks) {
-            boolean inside = switch (check.getTargetCase()) {
-                case KEY -> GroupRanges.holding(ranges, check.getKey()).isPresent();
-                case RANGE -> GroupRanges.encloses(ranges, Mutations.span(check.getRange()));
-                case TARGET_NOT_SET -> throw new IllegalArgumentException("a read check needs a key or a range");
-            };
-            if (!inside) {
-                throw GroupRanges.wrongRange("a read check is outside the group's ranges", ranges);
-            }
-            Timestamp readTs = new Timestamp(check.getReadTsMicros());
-            if (readTs.isBefore(horizon)) {
-                throw new ReadBelowHorizonException(readTs, horizon);
-            }
-        }
     }
 
     /** Reads after a wait: the ranges may have changed meanwhile (a split, a freeze), so check again. */

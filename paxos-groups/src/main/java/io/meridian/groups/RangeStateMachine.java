@@ -89,7 +89,7 @@ public final class RangeStateMachine implements GroupStateMachine {
     public RangeStateMachine(GroupId group, MvccStore store) {
         this.group = Objects.requireNonNull(group, "group");
         this.store = Objects.requireNonNull(store, "store");
-        this.outcomes = new CommandOutcomes(group, store);
+        this.outcomes = new CommandOutcomes(group);
         this.state = load(group, store);
     }
 

@@ -8,8 +8,8 @@
  * {@link io.meridian.groups.ReplicatedLog} seams, so it runs unchanged under a simulated log.
  *
  * <p>Roles: {@link io.meridian.groups.RangeStateMachine} applies replicated commands
- * (decided by {@code CommandOutcomes}, with {@code ReadChecks}, {@code RangeHandoffs},
- * {@code TxnCommands} and {@code MetaCommands}) and persists {@link io.meridian.groups.GroupState}
+ * (decided by {@code CommandOutcomes}, with {@code RangeHandoffs}, {@code TxnCommands} and
+ * {@code MetaCommands}) and persists {@link io.meridian.groups.GroupState}
  * (with its prepared transactions and decision records, {@link io.meridian.groups.GroupTxns})
  * beside each command's effects; {@link io.meridian.groups.RangeGroupReplica} serves commits,
  * two-phase-commit steps ({@code TxnSteps}) and reads on top of it, with {@code LeaderLease} for

@@ -54,7 +54,7 @@ class GroupTxnReplicaTest {
         try (SimGroupCluster cluster = new SimGroupCluster(dir, 3)) {
             Node leader = cluster.start(List.of(LEFT, RIGHT));
             Node follower = cluster.node(2);
-            cluster.await(leader.replica.commit(List.of(put("c", "old")), List.of()));
+            cluster.await(leader.replica.commit(List.of(put("c", "old"))));
             Timestamp prepareTs = cluster.await(leader.replica.prepare(txn(1), List.of(put("c", "new"), put("n", "new")),
                     COORDINATOR, deadline(cluster)));
             cluster.runUntil(() -> follower.replica.preparedTxns().size() == 1, "the follower applied the prepare");
@@ -151,13 +151,13 @@ class GroupTxnReplicaTest {
             cluster.awaitLease(lagging);
             // The new leader's lock table is empty, but the prepared records are not: it refuses.
             CommandRejectedException conflict = assertInstanceOf(CommandRejectedException.class,
-                    cluster.awaitFailure(lagging.replica.commit(List.of(put("c", "other")), List.of())));
+                    cluster.awaitFailure(lagging.replica.commit(List.of(put("c", "other")))));
             assertEquals(RejectReason.REJECT_REASON_LOCK_CONFLICT, conflict.reason());
             TxnRecord committed = cluster.await(lagging.replica.resolveTxn(txn(1), true, prepareTs, deadline(cluster)));
             assertEquals(List.of("c=1"), values(cluster.await(lagging.replica.readAt(prepareTs, C, WAIT))));
             assertEquals(committed, lagging.replica.txnRecords().stream()
                     .filter(r -> r.getTxnId().equals(txn(1).toBytes())).findFirst().orElseThrow());
-            Timestamp later = cluster.await(lagging.replica.commit(List.of(put("c", "after")), List.of()));
+            Timestamp later = cluster.await(lagging.replica.commit(List.of(put("c", "after"))));
             assertTrue(later.isAfter(prepareTs));
         }
     }
@@ -169,9 +169,9 @@ class GroupTxnReplicaTest {
         try (SimGroupCluster cluster = new SimGroupCluster(dir, 3, List.of(), slowRenewals)) {
             Node leader = cluster.start(List.of(LEFT));
             Node follower = cluster.node(1);
-            cluster.await(leader.replica.commit(List.of(put("c", "1")), List.of()));
+            cluster.await(leader.replica.commit(List.of(put("c", "1"))));
             // A write in flight, then a read at TT.now().latest: the read must include the write.
-            CompletableFuture<Timestamp> inFlight = leader.replica.commit(List.of(put("c", "2")), List.of());
+            CompletableFuture<Timestamp> inFlight = leader.replica.commit(List.of(put("c", "2")));
             cluster.runFor(Duration.ofMillis(1));
             assertFalse(inFlight.isDone());
             Timestamp readTs = leader.trueTime.now().latest();
@@ -187,7 +187,7 @@ class GroupTxnReplicaTest {
             cluster.await(followerRead);
             assertTrue(cluster.scheduler.nowMicros() - startMicros >= 1_000_000, "...which comes with a renewal");
             assertTrue(cluster.await(inFlight).isBefore(readTs));
-            Timestamp next = cluster.await(leader.replica.commit(List.of(put("c", "3")), List.of()));
+            Timestamp next = cluster.await(leader.replica.commit(List.of(put("c", "3"))));
             assertTrue(next.isAfter(readTs), "nothing is assigned at or below a closed timestamp");
             assertEquals(List.of("c=2"), values(cluster.await(follower.replica.readAt(readTs, C, WAIT))));
 
@@ -247,7 +247,7 @@ class GroupTxnReplicaTest {
     void strongReadsUseTheLastCommitWithoutPreparedTransactionsAndTrueTimeWithThem() {
         try (SimGroupCluster cluster = new SimGroupCluster(dir, 3)) {
             Node leader = cluster.start(List.of(LEFT));
-            Timestamp written = cluster.await(leader.replica.commit(List.of(put("c", "1")), List.of()));
+            Timestamp written = cluster.await(leader.replica.commit(List.of(put("c", "1"))));
             assertEquals(leader.stateMachine.state().lastTs(), leader.replica.strongReadTs());
             assertFalse(leader.replica.strongReadTs().isBefore(written));
             assertThrows(NotLeaderException.class, () -> cluster.node(1).replica.strongReadTs());
@@ -275,7 +275,7 @@ class GroupTxnReplicaTest {
         try (SimGroupCluster cluster = new SimGroupCluster(dir, 3)) {
             Node leader = cluster.start(List.of(LEFT, RIGHT));
             Node follower = cluster.node(1);
-            cluster.await(leader.replica.commit(List.of(put("c", "1"), put("n", "1")), List.of()));
+            cluster.await(leader.replica.commit(List.of(put("c", "1"), put("n", "1"))));
             CompletableFuture<ReadResult> latest = leader.replica.latestRead(C);
             assertTrue(latest.isDone(), "no commit wait");
             ReadResult result = cluster.await(latest);

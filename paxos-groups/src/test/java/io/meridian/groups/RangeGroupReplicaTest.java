@@ -12,7 +12,6 @@ import io.meridian.api.internal.v1.GroupCommand;
 import io.meridian.api.internal.v1.MetaCommand;
 import io.meridian.api.internal.v1.MetaState;
 import io.meridian.api.internal.v1.RangeState;
-import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.groups.SimGroupCluster.Node;
 import io.meridian.storage.KeySpan;
@@ -40,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * over, and two leases never overlap; followers' safe time advances with renewals when idle, and
  * a follower read at {@code t} returns exactly the snapshot at {@code t}; keys outside the
  * group, batches over the limits and fenced or non-leader replicas are refused before anything
- * is proposed; read conflicts, splits, restarts, snapshots and the meta group work end to end.
+ * is proposed; splits, restarts, snapshots and the meta group work end to end.
  */
 class RangeGroupReplicaTest {
 
@@ -58,7 +57,7 @@ class RangeGroupReplicaTest {
             Node leader = cluster.start(List.of(LEFT, RIGHT));
             for (int i = 0; i < 10; i++) {
                 long startMicros = cluster.scheduler.nowMicros();
-                CompletableFuture<Timestamp> commit = leader.replica.commit(List.of(put("c" + i, "v")), List.of());
+                CompletableFuture<Timestamp> commit = leader.replica.commit(List.of(put("c" + i, "v")));
                 List<TTInterval> seen = new ArrayList<>();
                 commit.thenRun(() -> seen.add(leader.trueTime.now()));
                 Timestamp ts = cluster.await(commit);
@@ -75,7 +74,7 @@ class RangeGroupReplicaTest {
         try (SimGroupCluster cluster = new SimGroupCluster(dir, 3)) {
             Node leader = cluster.start(List.of(LEFT, RIGHT));
             for (int i = 0; i < 10; i++) {
-                Timestamp ts = cluster.await(leader.replica.commit(List.of(put("k", "v" + i), put("n" + i, "x")), List.of()));
+                Timestamp ts = cluster.await(leader.replica.commit(List.of(put("k", "v" + i), put("n" + i, "x"))));
                 CompletableFuture<ReadResult> read = leader.replica.strongRead(new ReadSpec.Keys(List.of(bytes("k"))));
                 List<TTInterval> seen = new ArrayList<>();
                 read.thenRun(() -> seen.add(leader.trueTime.now()));
@@ -96,7 +95,7 @@ class RangeGroupReplicaTest {
                 List.of(Duration.ofNanos(400_000), Duration.ofNanos(-400_000)), GroupReplicaOptions.defaults())) {
             Node old = cluster.start(List.of(LEFT));
             Node next = cluster.node(1);
-            Timestamp oldTs = cluster.await(old.replica.commit(List.of(put("c", "old")), List.of()));
+            Timestamp oldTs = cluster.await(old.replica.commit(List.of(put("c", "old"))));
             cluster.runFor(Duration.ofMillis(300));
             // The old leader is cut off: it applies nothing more and never hears of the election.
             cluster.log.pause(old.id);
@@ -105,7 +104,7 @@ class RangeGroupReplicaTest {
 
             cluster.runUntil(() -> next.stateMachine.state().lease().map(l -> l.holder().equals(next.id)).orElse(false),
                     "the new leader's lease applied");
-            Throwable early = cluster.awaitFailure(next.replica.commit(List.of(put("c", "new")), List.of()));
+            Throwable early = cluster.awaitFailure(next.replica.commit(List.of(put("c", "new"))));
             assertInstanceOf(LeaseUnavailableException.class, early);
 
             long firstHeldMicros = -1;
@@ -125,11 +124,11 @@ class RangeGroupReplicaTest {
             }
             assertTrue(lastOldHeldMicros > 0 && firstHeldMicros > lastOldHeldMicros, "the old lease ran, then the new one");
             assertTrue(firstHeldMicros > oldLeaseEnd.micros(), "no new lease before the old one's end in true time");
-            Timestamp newTs = cluster.await(next.replica.commit(List.of(put("c", "new")), List.of()));
+            Timestamp newTs = cluster.await(next.replica.commit(List.of(put("c", "new"))));
             assertTrue(newTs.isAfter(oldLeaseEnd) && newTs.isAfter(oldTs));
             // The cut-off leader still believes it leads, but its lease is over: it assigns nothing.
             assertInstanceOf(LeaseUnavailableException.class,
-                    cluster.awaitFailure(old.replica.commit(List.of(put("c", "stale")), List.of())));
+                    cluster.awaitFailure(old.replica.commit(List.of(put("c", "stale")))));
         }
     }
 
@@ -150,7 +149,7 @@ class RangeGroupReplicaTest {
                     cluster.awaitLease(leader);
                 }
                 for (int i = 0; i < 3; i++) {
-                    commits.add(leader.replica.commit(List.of(put("c", round + "." + i)), List.of()));
+                    commits.add(leader.replica.commit(List.of(put("c", round + "." + i))));
                 }
             }
             Timestamp last = Timestamp.MIN;
@@ -169,7 +168,7 @@ class RangeGroupReplicaTest {
         try (SimGroupCluster cluster = new SimGroupCluster(dir, 3)) {
             Node leader = cluster.start(List.of(LEFT));
             Node follower = cluster.node(2);
-            Timestamp ts = cluster.await(leader.replica.commit(List.of(put("c", "1")), List.of()));
+            Timestamp ts = cluster.await(leader.replica.commit(List.of(put("c", "1"))));
             cluster.runUntil(() -> !follower.replica.safeTs().isBefore(ts), "the follower applied the commit");
             Timestamp previous = follower.replica.safeTs();
             for (int i = 0; i < 6; i++) {
@@ -190,9 +189,9 @@ class RangeGroupReplicaTest {
         try (SimGroupCluster cluster = new SimGroupCluster(dir, 3)) {
             Node leader = cluster.start(List.of(LEFT));
             Node follower = cluster.node(1);
-            Timestamp t1 = cluster.await(leader.replica.commit(List.of(put("c", "1")), List.of()));
-            Timestamp t2 = cluster.await(leader.replica.commit(List.of(put("c", "2"), put("d", "2")), List.of()));
-            Timestamp t3 = cluster.await(leader.replica.commit(List.of(new Mutation.Delete(bytes("c"))), List.of()));
+            Timestamp t1 = cluster.await(leader.replica.commit(List.of(put("c", "1"))));
+            Timestamp t2 = cluster.await(leader.replica.commit(List.of(put("c", "2"), put("d", "2"))));
+            Timestamp t3 = cluster.await(leader.replica.commit(List.of(new Mutation.Delete(bytes("c")))));
             ReadSpec both = new ReadSpec.Keys(List.of(bytes("d"), bytes("c")));
             for (int repeat = 0; repeat < 2; repeat++) {
                 assertEquals(List.of(), rows(cluster, follower, t1.previous(), both));
@@ -200,12 +199,12 @@ class RangeGroupReplicaTest {
                 assertEquals(List.of("c=1@" + t1), rows(cluster, follower, t2.previous(), both));
                 assertEquals(List.of("d=2@" + t2, "c=2@" + t2), rows(cluster, follower, t2, both));
                 assertEquals(List.of("d=2@" + t2), rows(cluster, follower, t3, both));
-                cluster.await(leader.replica.commit(List.of(put("c", "later"), put("d", "later")), List.of()));
+                cluster.await(leader.replica.commit(List.of(put("c", "later"), put("d", "later"))));
             }
 
             // Beyond safe time a read waits: it fails when the follower cannot catch up in time...
             cluster.log.pause(follower.id);
-            Timestamp ahead = cluster.await(leader.replica.commit(List.of(put("c", "4")), List.of()));
+            Timestamp ahead = cluster.await(leader.replica.commit(List.of(put("c", "4"))));
             Throwable late = cluster.awaitFailure(follower.replica.readAt(ahead, both, Duration.ofMillis(100)));
             assertInstanceOf(SafeTimeWaitTimeoutException.class, late);
             // ...and is served, at exactly its timestamp, once the follower's safe time covers it.
@@ -226,13 +225,11 @@ class RangeGroupReplicaTest {
             Node leader = cluster.start(List.of(LEFT, RIGHT));
             long proposed = nonLeaseEntries(cluster);
             CommandRejectedException wrong = assertInstanceOf(CommandRejectedException.class,
-                    cluster.awaitFailure(leader.replica.commit(List.of(put("c", "1"), put("z", "1")), List.of())));
+                    cluster.awaitFailure(leader.replica.commit(List.of(put("c", "1"), put("z", "1")))));
             assertEquals(RejectReason.REJECT_REASON_WRONG_RANGE, wrong.reason());
             assertEquals(List.of(LEFT, RIGHT), wrong.ranges());
-            assertInstanceOf(CommandRejectedException.class, cluster.awaitFailure(leader.replica.commit(List.of(),
-                    List.of(ReadCheck.newBuilder().setKey(bytes("a")).setReadTsMicros(1).build()))));
             List<Mutation> tooMany = IntStream.range(0, 10_001).mapToObj(i -> put("c" + i, "v")).toList();
-            assertInstanceOf(LimitExceededException.class, cluster.awaitFailure(leader.replica.commit(tooMany, List.of())));
+            assertInstanceOf(LimitExceededException.class, cluster.awaitFailure(leader.replica.commit(tooMany)));
             CommandRejectedException wrongRead = assertInstanceOf(CommandRejectedException.class,
                     cluster.awaitFailure(cluster.node(1).replica.readAt(Timestamp.MIN,
                             new ReadSpec.Span(new KeySpan(bytes("s"), bytes("u")), 10, ScanDirection.FORWARD), WAIT)));
@@ -242,33 +239,15 @@ class RangeGroupReplicaTest {
     }
 
     @Test
-    void aReadCheckRejectsTheCommitOnlyWhenWhatItReadChanged() {
-        try (SimGroupCluster cluster = new SimGroupCluster(dir, 3)) {
-            Node leader = cluster.start(List.of(LEFT));
-            cluster.await(leader.replica.commit(List.of(put("c", "1")), List.of()));
-            ReadResult read = cluster.await(leader.replica.strongRead(new ReadSpec.Keys(List.of(bytes("c")))));
-            ReadCheck check = ReadCheck.newBuilder().setKey(bytes("c")).setReadTsMicros(read.readTs().micros()).build();
-            cluster.await(leader.replica.commit(List.of(put("d", "unrelated")), List.of()));
-            cluster.await(leader.replica.commit(List.of(put("e", "1")), List.of(check)));
-            cluster.await(leader.replica.commit(List.of(put("c", "2")), List.of()));
-            CommandRejectedException conflict = assertInstanceOf(CommandRejectedException.class,
-                    cluster.awaitFailure(leader.replica.commit(List.of(put("f", "1")), List.of(check))));
-            assertEquals(RejectReason.REJECT_REASON_READ_CONFLICT, conflict.reason());
-            ReadResult after = cluster.await(leader.replica.strongRead(new ReadSpec.Keys(List.of(bytes("f")))));
-            assertEquals(List.of(), after.rows());
-        }
-    }
-
-    @Test
     void aSplitKeepsKeysOnBothSidesReadableAndLaterWritesLandInTheRightRange() {
         try (SimGroupCluster cluster = new SimGroupCluster(dir, 3)) {
             Node leader = cluster.start(List.of(LEFT, RIGHT));
-            cluster.await(leader.replica.commit(List.of(put("c", "1"), put("h", "1")), List.of()));
+            cluster.await(leader.replica.commit(List.of(put("c", "1"), put("h", "1"))));
             List<RangeState> parts = cluster.await(leader.replica.split(bytes("f")));
             long newId = CommandOutcomes.rangeId(SimGroupCluster.GROUP, 1);
             assertEquals(List.of(range(1, "b", "f").toBuilder().setGeneration(1).build(),
                     range(newId, "f", "m").toBuilder().setGeneration(1).build()), parts);
-            Timestamp ts = cluster.await(leader.replica.commit(List.of(put("g", "2")), List.of()));
+            Timestamp ts = cluster.await(leader.replica.commit(List.of(put("g", "2"))));
             ReadResult read = cluster.await(leader.replica.strongRead(
                     new ReadSpec.Keys(List.of(bytes("c"), bytes("h"), bytes("g")))));
             assertEquals(3, read.rows().size());
@@ -301,10 +280,10 @@ class RangeGroupReplicaTest {
             leader.trueTime.setEpsilon(Duration.ofMillis(50));
             assertFalse(leader.replica.leaseHeld());
             assertInstanceOf(LeaseUnavailableException.class,
-                    cluster.awaitFailure(leader.replica.commit(List.of(put("c", "1")), List.of())));
+                    cluster.awaitFailure(leader.replica.commit(List.of(put("c", "1")))));
             leader.trueTime.setEpsilon(SimGroupCluster.EPSILON);
             assertTrue(leader.replica.leaseHeld());
-            cluster.await(leader.replica.commit(List.of(put("c", "1")), List.of()));
+            cluster.await(leader.replica.commit(List.of(put("c", "1"))));
         }
     }
 
@@ -313,11 +292,11 @@ class RangeGroupReplicaTest {
         try (SimGroupCluster cluster = new SimGroupCluster(dir, 3)) {
             Node leader = cluster.start(List.of(LEFT));
             Node follower = cluster.node(2);
-            cluster.await(leader.replica.commit(List.of(put("c", "1")), List.of()));
+            cluster.await(leader.replica.commit(List.of(put("c", "1"))));
             cluster.log.pause(follower.id);
             Timestamp last = Timestamp.MIN;
             for (int i = 0; i < 5; i++) {
-                last = cluster.await(leader.replica.commit(List.of(put("d" + i, "1")), List.of()));
+                last = cluster.await(leader.replica.commit(List.of(put("d" + i, "1"))));
             }
             follower.restart();
             cluster.log.resume(follower.id);
@@ -336,12 +315,12 @@ class RangeGroupReplicaTest {
             Node follower = cluster.node(1);
             cluster.log.pause(follower.id);
             for (int i = 0; i < 5; i++) {
-                cluster.await(leader.replica.commit(List.of(put("d" + i, "v" + i)), List.of()));
+                cluster.await(leader.replica.commit(List.of(put("d" + i, "v" + i))));
             }
             cluster.await(leader.replica.split(bytes("f")));
             cluster.log.installSnapshot(leader.id, follower.id);
             cluster.log.resume(follower.id);
-            Timestamp ts = cluster.await(leader.replica.commit(List.of(put("g", "after")), List.of()));
+            Timestamp ts = cluster.await(leader.replica.commit(List.of(put("g", "after"))));
             cluster.runUntil(() -> !follower.replica.safeTs().isBefore(ts), "follower caught up");
             assertEquals(leader.replica.ranges(), follower.replica.ranges());
             assertEquals(scanAll(leader, ts), scanAll(follower, ts));
@@ -371,8 +350,8 @@ class RangeGroupReplicaTest {
         try (SimGroupCluster cluster = new SimGroupCluster(dir.resolve("data"), 1)) {
             Node leader = cluster.start(List.of(LEFT));
             assertEquals(Optional.empty(), leader.replica.meta());
-            cluster.await(leader.replica.commit(List.of(put("c", "12345"), put("d", "1")), List.of()));
-            cluster.await(leader.replica.commit(List.of(put("c", "1")), List.of()));
+            cluster.await(leader.replica.commit(List.of(put("c", "12345"), put("d", "1"))));
+            cluster.await(leader.replica.commit(List.of(put("c", "1"))));
             assertEquals(4, leader.replica.approximateBytes(), "newest live versions only: c=1, d=1");
         }
     }

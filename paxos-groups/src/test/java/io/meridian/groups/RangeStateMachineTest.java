@@ -7,10 +7,8 @@ import static io.meridian.groups.TestCommands.assertReject;
 import static io.meridian.groups.TestCommands.delete;
 import static io.meridian.groups.TestCommands.deleteRange;
 import static io.meridian.groups.TestCommands.init;
-import static io.meridian.groups.TestCommands.keyCheck;
 import static io.meridian.groups.TestCommands.lease;
 import static io.meridian.groups.TestCommands.put;
-import static io.meridian.groups.TestCommands.rangeCheck;
 import static io.meridian.groups.TestCommands.reply;
 import static io.meridian.groups.TestCommands.split;
 import static io.meridian.groups.TestCommands.write;
@@ -47,10 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Shows what {@link RangeStateMachine} does with each command on one replica over a real LMDB
  * store: the first InitGroup wins; writes apply at their timestamp or are rejected (wrong
- * range, stale timestamp, read conflict, store refusal) leaving nothing behind; leases record
- * the holder, keep ends monotonic per tenure and close timestamps; splits touch only metadata;
- * replayed indices change nothing; state survives a reopen; and a snapshot reproduces a
- * replica on a fresh store.
+ * range, stale timestamp, store refusal) leaving nothing behind; leases record the holder, keep
+ * ends monotonic per tenure and close timestamps; splits touch only metadata; replayed indices
+ * change nothing; state survives a reopen; and a snapshot reproduces a replica on a fresh store.
  */
 class RangeStateMachineTest {
 
@@ -131,66 +128,12 @@ class RangeStateMachineTest {
     }
 
     @Test
-    void pointReadChecksPassWhenTheRowIsUnchangedAndConflictOtherwise() {
-        apply(init(GROUP, false, LEFT));
-        apply(write(100, put("c", "1"), put("d", "1")));
-        // Unchanged, and still absent: pass.
-        assertTrue(apply(write(200, List.of(put("e", "x")), List.of(keyCheck("c", 150), keyCheck("f", 150))))
-                .hasApplied());
-        // Rewritten with the same value: the version differs, so it conflicts.
-        apply(write(300, put("c", "1")));
-        assertReject(RejectReason.REJECT_REASON_READ_CONFLICT,
-                apply(write(400, List.of(put("g", "x")), List.of(keyCheck("c", 250)))));
-        // Deleted since the read: conflicts; created since the read: conflicts.
-        apply(write(500, delete("d")));
-        assertReject(RejectReason.REJECT_REASON_READ_CONFLICT,
-                apply(write(600, List.of(put("g", "x")), List.of(keyCheck("d", 450)))));
-        assertReject(RejectReason.REJECT_REASON_READ_CONFLICT,
-                apply(write(700, List.of(put("g", "x")), List.of(keyCheck("e", 150)))));
-        assertEquals(Optional.empty(), store.get(bytes("g"), Timestamp.MAX), "a conflicting write writes nothing");
-        assertEquals(new Timestamp(500), machine.state().lastTs());
-    }
-
-    @Test
-    void rangeReadChecksCompareTheRowsTheReadReturned() {
-        apply(init(GROUP, false, LEFT));
-        apply(write(100, put("c", "1"), put("d", "1"), put("e", "1"), put("f", "1")));
-        apply(write(200, put("f", "2")));
-        // Forward, limit 3: c, d, e. A change to f, beyond the limit, does not matter.
-        assertTrue(apply(write(300, List.of(), List.of(rangeCheck("b", "m", 150, 3, false)))).hasApplied());
-        // Reverse, limit 2: f, e. The change to f does.
-        assertReject(RejectReason.REJECT_REASON_READ_CONFLICT,
-                apply(write(400, List.of(), List.of(rangeCheck("b", "m", 150, 2, true)))));
-        // A key inserted inside the range shifts what a limited read returns.
-        apply(write(500, put("cc", "1")));
-        assertReject(RejectReason.REJECT_REASON_READ_CONFLICT,
-                apply(write(600, List.of(), List.of(rangeCheck("b", "m", 450, 3, false)))));
-        assertTrue(apply(write(700, List.of(), List.of(rangeCheck("g", "m", 450, 3, false)))).hasApplied());
-    }
-
-    @Test
-    void malformedOrMisplacedReadChecksAreRefused() {
-        apply(init(GROUP, false, LEFT));
-        assertReject(RejectReason.REJECT_REASON_WRONG_RANGE,
-                apply(write(100, List.of(), List.of(keyCheck("a", 50)))));
-        assertReject(RejectReason.REJECT_REASON_WRONG_RANGE,
-                apply(write(101, List.of(), List.of(rangeCheck("c", "z", 50, 10, false)))));
-        assertReject(RejectReason.REJECT_REASON_INVALID,
-                apply(write(102, List.of(), List.of(rangeCheck("c", "d", 50, 0, false)))));
-        assertReject(RejectReason.REJECT_REASON_INVALID,
-                apply(write(103, List.of(), List.of(keyCheck("c", 103)))));
-        long tooOld = 1_000_000_000L - ReadChecks.AGE_MAX.toNanos() / 1000 - 1;
-        assertReject(RejectReason.REJECT_REASON_READ_CONFLICT,
-                apply(write(1_000_000_000L, List.of(), List.of(keyCheck("c", tooOld)))));
-    }
-
-    @Test
     void aWriteTheStoreRefusesIsInvalidAndWritesNothing() {
         apply(init(GROUP, false, LEFT));
         String longKey = "c" + "x".repeat(480);
         assertReject(RejectReason.REJECT_REASON_INVALID, apply(write(100, put(longKey, "v"))));
         List<Mutation> tooMany = IntStream.range(0, 10_001).mapToObj(i -> put("c" + i, "v")).toList();
-        assertReject(RejectReason.REJECT_REASON_INVALID, apply(write(101, tooMany, List.of())));
+        assertReject(RejectReason.REJECT_REASON_INVALID, apply(write(101, tooMany)));
         // Another writer left a newer version of "c" in the store: timestamps per key must rise.
         store.apply(WriteBatch.builder(new GroupId(77), 0).commitTs(new Timestamp(5_000))
                 .put(bytes("c"), bytes("other")).build());
@@ -206,7 +149,7 @@ class RangeStateMachineTest {
         apply(init(GROUP, false, range(1, "", "")));
         String big = "v".repeat(1 << 20);
         List<Mutation> overBytes = IntStream.range(0, 33).mapToObj(i -> put("k" + i, big)).toList();
-        assertReject(RejectReason.REJECT_REASON_INVALID, apply(write(100, overBytes, List.of())));
+        assertReject(RejectReason.REJECT_REASON_INVALID, apply(write(100, overBytes)));
         assertEquals(Optional.empty(), store.get(bytes("k0"), Timestamp.MAX));
     }
 

@@ -14,7 +14,6 @@ import io.meridian.api.internal.v1.Lease;
 import io.meridian.api.internal.v1.MetaCommand;
 import io.meridian.api.internal.v1.Prepare;
 import io.meridian.api.internal.v1.RangeState;
-import io.meridian.api.internal.v1.ReadCheck;
 import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.api.internal.v1.ResolveTxn;
 import io.meridian.api.internal.v1.Split;
@@ -36,13 +35,13 @@ final class TestCommands {
                 .addAllRanges(List.of(ranges))).build().toByteString();
     }
 
-    static ByteString write(long commitTsMicros, List<Mutation> mutations, List<ReadCheck> checks) {
+    static ByteString write(long commitTsMicros, List<Mutation> mutations) {
         return GroupCommand.newBuilder().setWrite(Write.newBuilder().setCommitTsMicros(commitTsMicros)
-                .addAllMutations(mutations).addAllReadChecks(checks)).build().toByteString();
+                .addAllMutations(mutations)).build().toByteString();
     }
 
     static ByteString write(long commitTsMicros, Mutation... mutations) {
-        return write(commitTsMicros, List.of(mutations), List.of());
+        return write(commitTsMicros, List.of(mutations));
     }
 
     static Mutation put(String key, String value) {
@@ -60,15 +59,6 @@ final class TestCommands {
 
     static KeyRange keyRange(String start, String end) {
         return KeyRange.newBuilder().setStart(bytes(start)).setEnd(bytes(end)).build();
-    }
-
-    static ReadCheck keyCheck(String key, long readTsMicros) {
-        return ReadCheck.newBuilder().setKey(bytes(key)).setReadTsMicros(readTsMicros).build();
-    }
-
-    static ReadCheck rangeCheck(String start, String end, long readTsMicros, int limit, boolean reverse) {
-        return ReadCheck.newBuilder().setRange(keyRange(start, end)).setReadTsMicros(readTsMicros)
-                .setLimit(limit).setReverse(reverse).build();
     }
 
     static ByteString lease(String holder, long term, long endMicros, long closedTsMicros) {

@@ -10,11 +10,9 @@ import static io.meridian.groups.TestCommands.deleteRange;
 import static io.meridian.groups.TestCommands.forget;
 import static io.meridian.groups.TestCommands.freeze;
 import static io.meridian.groups.TestCommands.init;
-import static io.meridian.groups.TestCommands.keyCheck;
 import static io.meridian.groups.TestCommands.lease;
 import static io.meridian.groups.TestCommands.prepare;
 import static io.meridian.groups.TestCommands.put;
-import static io.meridian.groups.TestCommands.rangeCheck;
 import static io.meridian.groups.TestCommands.reply;
 import static io.meridian.groups.TestCommands.resolve;
 import static io.meridian.groups.TestCommands.txnId;
@@ -57,8 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * below {@code lastTs}) or drops them; the coordinator's {@code CommitTxn} writes and records the
  * decision, and records an abort for every refusal; the first decision always wins and repeated
  * commands answer with it; {@code Write}s and freezes overlapping prepared writes are refused
- * ({@code LOCK_CONFLICT}), and so are writes whose read checks cover prepared writes;
- * {@code ForgetTxns} drops records only; and prepared transactions and
+ * ({@code LOCK_CONFLICT}); {@code ForgetTxns} drops records only; and prepared transactions and
  * records survive a reopen and travel in snapshots.
  */
 class TxnCommandsTest {
@@ -140,11 +137,6 @@ class TxnCommandsTest {
         assertReject(RejectReason.REJECT_REASON_LOCK_CONFLICT,
                 apply(prepare(3, 204, COORDINATOR, DEADLINE, deleteRange("r", "t"))));
         assertReject(RejectReason.REJECT_REASON_LOCK_CONFLICT, apply(commitTxn(4, 205, List.of(), DEADLINE, put("p", "4"))));
-        // A read check over prepared writes cannot be decided: they may still commit below the write.
-        assertReject(RejectReason.REJECT_REASON_LOCK_CONFLICT,
-                apply(write(206, List.of(put("e", "x")), List.of(keyCheck("c", 150)))));
-        assertReject(RejectReason.REJECT_REASON_LOCK_CONFLICT,
-                apply(write(207, List.of(put("e", "x")), List.of(rangeCheck("n", "q", 150, 10, false)))));
         assertEquals(Optional.empty(), store.get(bytes("e"), Timestamp.MAX), "a refused write writes nothing");
         // Next to the prepared writes, not on them: "cc" and "s" (the end of [p, s)) are free.
         assertTrue(apply(write(300, put("cc", "x"), put("s", "x"), deleteRange("d", "o"))).hasApplied());

@@ -95,14 +95,16 @@ public final class ReadWriteTxn {
      * cut reads into pieces themselves.
      */
     public CompletableFuture<ReadResult> readPiece(GroupId group, ReadSpec piece) {
+        boolean readBefore;
         synchronized (lock) {
             if (finished) {
                 return CompletableFuture.failedFuture(new IllegalStateException(id + " is finished"));
             }
-            readGroups.add(group);
+            readBefore = !readGroups.add(group);
             startKeepAlive();
         }
-        return send(group, TxnRequest.newBuilder().setRead(TxnWire.lockingRead(piece)))
+        return send(group, TxnRequest.newBuilder().setRead(TxnWire.lockingRead(piece).toBuilder()
+                        .setReadHere(readBefore)))
                 .thenApply(reply -> TxnWire.readResult(reply.getRead()));
     }
 

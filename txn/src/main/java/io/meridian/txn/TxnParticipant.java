@@ -169,7 +169,7 @@ public final class TxnParticipant implements AutoCloseable {
         TxnId id = txnId(request);
         ReadSpec spec = TxnWire.readSpec(request.getRead());
         Epoch e = currentEpoch();
-        Active active = admit(e, id, request.getPriorityMicros(), false);
+        Active active = admit(e, id, request.getPriorityMicros(), request.getRead().getReadHere());
         List<KeySpan> spans = TxnWire.lockSpans(spec);
         return acquireAll(e, id, active.priority, spans, LockTable.Mode.SHARED)
                 .thenCompose(granted -> {

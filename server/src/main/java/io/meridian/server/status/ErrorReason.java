@@ -16,9 +16,6 @@ public enum ErrorReason {
     /** The keys are not in the group's ranges (details: RangeDescriptor). Nothing done; re-route. */
     WRONG_RANGE,
 
-    /** A read check failed: another transaction changed what this one read. Retry the transaction. */
-    READ_CONFLICT,
-
     /** The leader's commit timestamp was stale (a deposed leader). Retry the transaction. */
     STALE_TIMESTAMP,
 

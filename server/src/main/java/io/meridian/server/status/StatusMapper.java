@@ -124,7 +124,7 @@ public final class StatusMapper {
         return switch (reason) {
             case NOT_LEADER, LEASE_UNAVAILABLE, UNAVAILABLE, FENCED, RANGE_FROZEN -> Status.Code.UNAVAILABLE;
             case WRONG_RANGE, READ_BELOW_HORIZON, MOVE_REFUSED -> Status.Code.FAILED_PRECONDITION;
-            case READ_CONFLICT, STALE_TIMESTAMP, TXN_ABORTED -> Status.Code.ABORTED;
+            case STALE_TIMESTAMP, TXN_ABORTED -> Status.Code.ABORTED;
             case INVALID, LIMIT_EXCEEDED, INVALID_REQUEST -> Status.Code.INVALID_ARGUMENT;
             case SAFE_TIME_WAIT_TIMEOUT, DEADLINE -> Status.Code.DEADLINE_EXCEEDED;
             case COMMIT_AMBIGUOUS -> Status.Code.UNKNOWN;
@@ -146,7 +146,6 @@ public final class StatusMapper {
                 e.ranges().forEach(r -> details.add(ProtoConversions.descriptor(r, groupId, List.of(), Optional.empty())));
                 yield build(ErrorReason.WRONG_RANGE, e.getMessage(), details);
             }
-            case REJECT_REASON_READ_CONFLICT -> build(ErrorReason.READ_CONFLICT, e.getMessage(), List.of());
             case REJECT_REASON_STALE_TIMESTAMP -> build(ErrorReason.STALE_TIMESTAMP, e.getMessage(), List.of());
             case REJECT_REASON_INVALID -> build(ErrorReason.INVALID, e.getMessage(), List.of());
             case REJECT_REASON_RANGE_FROZEN -> build(ErrorReason.RANGE_FROZEN, e.getMessage(), List.of());

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.meridian.txn.AbortReason;
+import io.meridian.txn.TxnAbortedException;
+import io.meridian.txn.TxnAmbiguousException;
 import io.grpc.protobuf.StatusProto;
 import io.meridian.api.internal.v1.RangeState;
 import io.meridian.api.internal.v1.RejectReason;
@@ -92,7 +95,8 @@ class StatusMapperTest {
 
     @Test
     void rejectionsMapByReason() {
-        assertMapped(rejected(RejectReason.REJECT_REASON_READ_CONFLICT), Status.Code.ABORTED, ErrorReason.READ_CONFLICT);
+        assertMapped(rejected(RejectReason.REJECT_REASON_LOCK_CONFLICT), Status.Code.ABORTED, ErrorReason.TXN_ABORTED);
+        assertMapped(rejected(RejectReason.REJECT_REASON_TXN_DEADLINE), Status.Code.ABORTED, ErrorReason.TXN_ABORTED);
         assertMapped(rejected(RejectReason.REJECT_REASON_STALE_TIMESTAMP), Status.Code.ABORTED,
                 ErrorReason.STALE_TIMESTAMP);
         assertMapped(rejected(RejectReason.REJECT_REASON_INVALID), Status.Code.INVALID_ARGUMENT, ErrorReason.INVALID);
@@ -183,8 +187,19 @@ class StatusMapperTest {
     }
 
     @Test
+    void anAbortedTransactionTravelsWithItsReasonAndAnAmbiguousCommitIsUnknown() {
+        StatusRuntimeException aborted = mapper.toStatus(new TxnAbortedException(AbortReason.WOUNDED, "wounded by an older one"),
+                CallKind.COMMIT);
+        assertEquals(Status.Code.ABORTED, aborted.getStatus().getCode());
+        TxnAbortedException read = assertInstanceOf(TxnAbortedException.class, StatusReader.fromRemote(aborted, "n1"));
+        assertEquals(AbortReason.WOUNDED, read.reason());
+        assertEquals(Status.Code.UNKNOWN, mapper.toStatus(new TxnAmbiguousException("lost answer", null),
+                CallKind.COMMIT).getStatus().getCode());
+    }
+
+    @Test
     void theReaderRelaysOtherMeridianErrorsAndTreatsBareStatusesAsTransportFailures() {
-        StatusRuntimeException conflict = rejected(RejectReason.REJECT_REASON_READ_CONFLICT);
+        StatusRuntimeException conflict = rejected(RejectReason.REJECT_REASON_STALE_TIMESTAMP);
         RemoteStatusException relayed = assertInstanceOf(RemoteStatusException.class,
                 StatusReader.fromRemote(conflict, "n1"));
         assertSame(conflict, relayed.status());
