@@ -56,7 +56,10 @@ public final class ReadWriteTxn {
     private final TxnId id;
     private final long priority;
     private final Object lock = new Object();
+    /** Groups a locking read was sent to (they may hold locks). */
     private final Set<GroupId> readGroups = new LinkedHashSet<>();
+    /** The leader's lease term each group's locking reads were answered in. */
+    private final Map<GroupId, Long> readTerms = new LinkedHashMap<>();
     private Scheduler.Cancellable keepAlive;
     private boolean finished;
 
@@ -95,17 +98,26 @@ public final class ReadWriteTxn {
      * cut reads into pieces themselves.
      */
     public CompletableFuture<ReadResult> readPiece(GroupId group, ReadSpec piece) {
-        boolean readBefore;
         synchronized (lock) {
             if (finished) {
                 return CompletableFuture.failedFuture(new IllegalStateException(id + " is finished"));
             }
-            readBefore = !readGroups.add(group);
+            readGroups.add(group);
             startKeepAlive();
         }
-        return send(group, TxnRequest.newBuilder().setRead(TxnWire.lockingRead(piece).toBuilder()
-                        .setReadHere(readBefore)))
-                .thenApply(reply -> TxnWire.readResult(reply.getRead()));
+        return send(group, TxnRequest.newBuilder().setRead(TxnWire.lockingRead(piece)))
+                .thenApply(reply -> {
+                    long term = reply.getRead().getLeaseTerm();
+                    synchronized (lock) {
+                        Long earlier = readTerms.putIfAbsent(group, term);
+                        if (earlier != null && earlier != term) {
+                            // Reads answered by two leaders: the first one's locks are gone.
+                            throw new TxnAbortedException(AbortReason.LOCKS_LOST, id + " read at " + group
+                                    + " under lease terms " + earlier + " and " + term);
+                        }
+                    }
+                    return TxnWire.readResult(reply.getRead());
+                });
     }
 
     /**
@@ -175,8 +187,7 @@ public final class ReadWriteTxn {
         return validateAll(readOnly).thenCompose(validUntil -> send(group, TxnRequest.newBuilder()
                         .setCommitOnePhase(CommitOnePhase.newBuilder()
                                 .addAllWrites(TxnWire.toWire(byGroup.get(group)))
-                                .setMaxCommitTsMicros(validUntil.equals(Timestamp.MAX) ? 0 : validUntil.micros())
-                                .setReadHere(reads.contains(group))))
+                                .setMaxCommitTsMicros(validUntil.equals(Timestamp.MAX) ? 0 : validUntil.micros())))
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         throw outcomeOfCommitStep(failure);
@@ -199,8 +210,7 @@ public final class ReadWriteTxn {
             prepares.add(send(participant, TxnRequest.newBuilder().setPrepare(PrepareWrites.newBuilder()
                     .addAllWrites(TxnWire.toWire(byGroup.get(participant)))
                     .setCoordinatorGroup(coordinator.value())
-                    .setDeadlineMicros(deadline)
-                    .setReadHere(reads.contains(participant)))));
+                    .setDeadlineMicros(deadline))));
         }
         CompletableFuture<Timestamp> validations = validateAll(readOnly);
         CompletableFuture<Void> firstPhase = CompletableFuture.allOf(prepares.toArray(CompletableFuture[]::new))
@@ -225,8 +235,7 @@ public final class ReadWriteTxn {
                     .addAllParticipantGroups(participants.stream().map(GroupId::value).toList())
                     .setMinCommitTsMicros(minTs)
                     .setMaxCommitTsMicros(maxTs == Long.MAX_VALUE ? 0 : maxTs)
-                    .setDeadlineMicros(deadline)
-                    .setReadHere(reads.contains(coordinator));
+                    .setDeadlineMicros(deadline);
             return send(coordinator, TxnRequest.newBuilder().setCoordinate(coordinate)).handle((reply, commitFailure) -> {
                 if (commitFailure == null) {
                     releaseAll(readOnly);
@@ -366,9 +375,13 @@ public final class ReadWriteTxn {
     }
 
     private CompletableFuture<TxnReply> send(GroupId group, TxnRequest.Builder request) {
+        long readTerm;
+        synchronized (lock) {
+            readTerm = readTerms.getOrDefault(group, 0L);
+        }
         try {
             return driver.transport().send(request.setGroupId(group.value()).setTxnId(id.toBytes())
-                    .setPriorityMicros(priority).build());
+                    .setPriorityMicros(priority).setReadTerm(readTerm).build());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -44,8 +44,8 @@ import java.util.function.Supplier;
  * term they were granted in. The first request in a new term starts a new lock table, rebuilt
  * from the group's prepared transactions (their write locks, which cannot be wounded), and
  * aborts every transaction of the old table ({@link AbortReason#LOCKS_LOST}). A step that says
- * the transaction read here ({@code read_here}) but finds it unknown in the current table fails
- * the same way: its reads may no longer be current.
+ * the transaction read here in another term ({@code read_term}), or finds it unknown in the
+ * current table, fails the same way: its reads may no longer be current.
  *
  * <p><b>Commit phase.</b> Validating reads, preparing, committing in one phase and coordinating
  * all first take the write locks (wound-wait) and then mark the transaction committing: from
@@ -82,6 +82,8 @@ public final class TxnParticipant implements AutoCloseable {
         final Set<TxnId> told = new HashSet<>();
         /** Decisions being told, and prepared transactions being asked about, right now. */
         final Set<TxnId> busy = new HashSet<>();
+        /** One-phase commits run in this term, so a repeated request gets the same answer. */
+        final Map<TxnId, OnePhase> onePhase = new LinkedHashMap<>();
         /** Transactions aborted here, with when: the table remembers them until forgotten. */
         final Map<TxnId, Long> aborted = new LinkedHashMap<>();
 
@@ -89,6 +91,10 @@ public final class TxnParticipant implements AutoCloseable {
             this.term = term;
             this.table = table;
         }
+    }
+
+    /** A one-phase commit's outcome, and when it started. */
+    private record OnePhase(CompletableFuture<TxnReply> outcome, long startedMicros) {
     }
 
     /** A transaction known to this leader's lock table. */
@@ -169,7 +175,7 @@ public final class TxnParticipant implements AutoCloseable {
         TxnId id = txnId(request);
         ReadSpec spec = TxnWire.readSpec(request.getRead());
         Epoch e = currentEpoch();
-        Active active = admit(e, id, request.getPriorityMicros(), request.getRead().getReadHere());
+        Active active = admit(e, id, request.getPriorityMicros(), request.getReadTerm());
         List<KeySpan> spans = TxnWire.lockSpans(spec);
         return acquireAll(e, id, active.priority, spans, LockTable.Mode.SHARED)
                 .thenCompose(granted -> {
@@ -180,7 +186,8 @@ public final class TxnParticipant implements AutoCloseable {
                     }
                     return replica.latestRead(spec);
                 })
-                .thenApply(result -> TxnReply.newBuilder().setRead(TxnWire.readDone(result)).build());
+                .thenApply(result -> TxnReply.newBuilder().setRead(TxnWire.readDone(result).toBuilder()
+                        .setLeaseTerm(e.term)).build());
     }
 
     private CompletableFuture<TxnReply> prepare(TxnRequest request) {
@@ -190,7 +197,7 @@ public final class TxnParticipant implements AutoCloseable {
         GroupId coordinator = new GroupId(op.getCoordinatorGroup());
         Timestamp deadline = new Timestamp(op.getDeadlineMicros());
         Epoch e = currentEpoch();
-        Active active = admit(e, id, request.getPriorityMicros(), op.getReadHere());
+        Active active = admit(e, id, request.getPriorityMicros(), request.getReadTerm());
         return enterCommitPhase(e, id, active, writes)
                 .thenCompose(validUntil -> inFlight(e, active, () -> replica.prepare(id, writes, coordinator, deadline))
                         .handle((prepareTs, failure) -> {
@@ -206,7 +213,7 @@ public final class TxnParticipant implements AutoCloseable {
     private CompletableFuture<TxnReply> validate(TxnRequest request) {
         TxnId id = txnId(request);
         Epoch e = currentEpoch();
-        Active active = admit(e, id, request.getPriorityMicros(), true);
+        Active active = admit(e, id, request.getPriorityMicros(), Math.max(1, request.getReadTerm()));
         return enterCommitPhase(e, id, active, List.of()).thenApply(validUntil -> TxnReply.newBuilder()
                 .setValidated(ValidUntil.newBuilder().setValidUntilMicros(validUntil.micros())).build());
     }
@@ -217,9 +224,20 @@ public final class TxnParticipant implements AutoCloseable {
         List<Mutation> writes = TxnWire.mutations(op.getWritesList());
         Timestamp maxTs = op.getMaxCommitTsMicros() == 0 ? Timestamp.MAX : new Timestamp(op.getMaxCommitTsMicros());
         Epoch e = currentEpoch();
-        Active active = admit(e, id, request.getPriorityMicros(), op.getReadHere());
-        return enterCommitPhase(e, id, active, writes)
-                .thenCompose(validUntil -> inFlight(e, active, () -> replica.commitAtMost(writes, maxTs)))
+        // A repeated request (the network may deliver one twice) answers the first one's outcome.
+        CompletableFuture<TxnReply> outcome = new CompletableFuture<>();
+        synchronized (lock) {
+            OnePhase earlier = e.onePhase.putIfAbsent(id, new OnePhase(outcome, nowMicros()));
+            if (earlier != null) {
+                return earlier.outcome();
+            }
+        }
+        CompletableFuture.completedFuture(null)
+                .thenCompose(ignored -> {
+                    Active active = admit(e, id, request.getPriorityMicros(), request.getReadTerm());
+                    return enterCommitPhase(e, id, active, writes)
+                            .thenCompose(validUntil -> inFlight(e, active, () -> replica.commitAtMost(writes, maxTs)));
+                })
                 .handle((ts, failure) -> {
                     if (failure != null) {
                         // An unknown outcome keeps the locks: the write may still apply. The
@@ -229,7 +247,15 @@ public final class TxnParticipant implements AutoCloseable {
                     finish(e, id);
                     return TxnReply.newBuilder().setCommitted(
                             io.meridian.api.internal.v1.CommittedAt.newBuilder().setCommitTsMicros(ts.micros())).build();
+                })
+                .whenComplete((reply, failure) -> {
+                    if (failure != null) {
+                        outcome.completeExceptionally(Failures.unwrap(failure));
+                    } else {
+                        outcome.complete(reply);
+                    }
                 });
+        return outcome;
     }
 
     private CompletableFuture<TxnReply> coordinate(TxnRequest request) {
@@ -243,7 +269,7 @@ public final class TxnParticipant implements AutoCloseable {
         Epoch e = currentEpoch();
         CompletableFuture<TxnRecord> decided = CompletableFuture.completedFuture(null)
                 .thenCompose(ignored -> {
-                    Active active = admit(e, id, request.getPriorityMicros(), op.getReadHere());
+                    Active active = admit(e, id, request.getPriorityMicros(), request.getReadTerm());
                     return enterCommitPhase(e, id, active, writes).thenCompose(validUntil -> inFlight(e, active,
                             () -> replica.commitTxn(id, writes, participants, minTs, maxTs, deadline)));
                 })
@@ -408,17 +434,19 @@ public final class TxnParticipant implements AutoCloseable {
 
     /**
      * The transaction's entry in the epoch, created if new; fails when it is aborted here, or
-     * when it says it read here and the epoch does not know it.
+     * when it read here ({@code readTerm} not 0) in another lease term or the epoch does not
+     * know it: the locks its reads took are gone.
      */
-    private Active admit(Epoch e, TxnId id, long priority, boolean readHere) {
+    private Active admit(Epoch e, TxnId id, long priority, long readTerm) {
         requireNotAborted(e, id);
         synchronized (lock) {
             Active active = e.txns.get(id);
+            if (readTerm != 0 && (readTerm != e.term || active == null)) {
+                throw new TxnAbortedException(AbortReason.LOCKS_LOST, id + " read at " + replica.group()
+                        + " under lease term " + readTerm + "; the leader is in term " + e.term
+                        + " and holds none of its read locks");
+            }
             if (active == null) {
-                if (readHere) {
-                    throw new TxnAbortedException(AbortReason.LOCKS_LOST, id + " read at " + replica.group()
-                            + " under an earlier leader; its read locks are gone");
-                }
                 active = new Active(priority, nowMicros());
                 e.txns.put(id, active);
             }
@@ -631,6 +659,8 @@ public final class TxnParticipant implements AutoCloseable {
                 }
             }
             forget.forEach(e.aborted::remove);
+            e.onePhase.values().removeIf(done -> done.outcome().isDone()
+                    && now - done.startedMicros() > 2 * idleMicros);
         }
         for (TxnId id : idle) {
             abortHere(e, id, AbortReason.IDLE);
