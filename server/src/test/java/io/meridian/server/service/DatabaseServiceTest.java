@@ -270,7 +270,7 @@ class DatabaseServiceTest {
 
         TxnRequest sent = groups.steps(TxnRequest.OpCase.COMMIT_ONE_PHASE).get(0);
         assertEquals(1, sent.getGroupId());
-        assertTrue(sent.getCommitOnePhase().getReadHere(), "the group knows the transaction read there");
+        assertEquals(InMemoryGroups.LEASE_TERM, sent.getReadTerm(), "the group knows the transaction read there");
         assertEquals(ts, groups.rows.get(bytes("c")).getVersionTs().getMicros());
         assertEquals(List.of(), groups.steps(TxnRequest.OpCase.PREPARE));
         assertEquals(Status.Code.NOT_FOUND, code(() -> db.read(ReadRequest.newBuilder().setTransaction(inTxn)
@@ -290,7 +290,7 @@ class DatabaseServiceTest {
         TxnRequest prepare = groups.steps(TxnRequest.OpCase.PREPARE).get(0);
         assertEquals(2, prepare.getGroupId());
         assertEquals(1, prepare.getPrepare().getCoordinatorGroup());
-        assertTrue(prepare.getPrepare().getReadHere());
+        assertEquals(InMemoryGroups.LEASE_TERM, prepare.getReadTerm());
         TxnRequest coordinate = groups.steps(TxnRequest.OpCase.COORDINATE).get(0);
         assertEquals(1, coordinate.getGroupId());
         assertEquals(List.of(2L), coordinate.getCoordinate().getParticipantGroupsList());

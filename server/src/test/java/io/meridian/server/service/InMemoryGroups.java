@@ -36,6 +36,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class InMemoryGroups extends ReadCommitOnlyLink {
 
+    /** The lease term locking reads report. */
+    static final long LEASE_TERM = 3;
+
     /** The timestamp strong reads are served at. */
     static final long STRONG_TS = 5_000;
 
@@ -105,7 +108,8 @@ final class InMemoryGroups extends ReadCommitOnlyLink {
                 }
                 GroupReadResponse response = groupRead(read.build(), deadline);
                 yield TxnReply.newBuilder().setRead(ReadDone.newBuilder().addAllRows(response.getRowsList())
-                        .setReadTsMicros(response.getReadTsMicros()).setResumeKey(response.getResumeKey())).build();
+                        .setReadTsMicros(response.getReadTsMicros()).setResumeKey(response.getResumeKey())
+                        .setLeaseTerm(LEASE_TERM)).build();
             }
             case COMMIT_ONE_PHASE -> TxnReply.newBuilder().setCommitted(CommittedAt.newBuilder()
                     .setCommitTsMicros(apply(request.getCommitOnePhase().getWritesList()))).build();
