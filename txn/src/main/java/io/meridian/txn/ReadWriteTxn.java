@@ -62,6 +62,8 @@ public final class ReadWriteTxn {
     private final Map<GroupId, Long> readTerms = new LinkedHashMap<>();
     private Scheduler.Cancellable keepAlive;
     private boolean finished;
+    /** Why the transaction aborted, once a group said so. */
+    private TxnAbortedException abortedWith;
 
     ReadWriteTxn(TxnDriver driver, TxnId id, long priority) {
         this.driver = driver;
@@ -87,7 +89,7 @@ public final class ReadWriteTxn {
     public CompletableFuture<ReadResult> read(ReadSpec spec) {
         synchronized (lock) {
             if (finished) {
-                return CompletableFuture.failedFuture(new IllegalStateException(id + " is finished"));
+                return CompletableFuture.failedFuture(finishedFailure());
             }
         }
         return driver.readAcross(spec, this::readPiece);
@@ -100,20 +102,27 @@ public final class ReadWriteTxn {
     public CompletableFuture<ReadResult> readPiece(GroupId group, ReadSpec piece) {
         synchronized (lock) {
             if (finished) {
-                return CompletableFuture.failedFuture(new IllegalStateException(id + " is finished"));
+                return CompletableFuture.failedFuture(finishedFailure());
             }
             readGroups.add(group);
             startKeepAlive();
         }
         return send(group, TxnRequest.newBuilder().setRead(TxnWire.lockingRead(piece)))
+                .whenComplete((reply, failure) -> {
+                    if (failure != null && Failures.unwrap(failure) instanceof TxnAbortedException aborted) {
+                        abortEverywhere(aborted);
+                    }
+                })
                 .thenApply(reply -> {
                     long term = reply.getRead().getLeaseTerm();
                     synchronized (lock) {
                         Long earlier = readTerms.putIfAbsent(group, term);
                         if (earlier != null && earlier != term) {
                             // Reads answered by two leaders: the first one's locks are gone.
-                            throw new TxnAbortedException(AbortReason.LOCKS_LOST, id + " read at " + group
-                                    + " under lease terms " + earlier + " and " + term);
+                            TxnAbortedException lost = new TxnAbortedException(AbortReason.LOCKS_LOST, id + " read at "
+                                    + group + " under lease terms " + earlier + " and " + term);
+                            driver.scheduler().schedule(() -> abortEverywhere(lost), 0);
+                            throw lost;
                         }
                     }
                     return TxnWire.readResult(reply.getRead());
@@ -128,7 +137,7 @@ public final class ReadWriteTxn {
         Set<GroupId> reads;
         synchronized (lock) {
             if (finished) {
-                return CompletableFuture.failedFuture(new IllegalStateException(id + " is finished"));
+                return CompletableFuture.failedFuture(finishedFailure());
             }
             finished = true;
             stopKeepAlive();
@@ -153,6 +162,30 @@ public final class ReadWriteTxn {
                 releaseAll(reads);
             }
         });
+    }
+
+    /**
+     * A group aborted the transaction (wounded it, lost its locks): nothing of it can commit, so
+     * every group it read at releases its locks now rather than after the idle timeout, and later
+     * steps fail with the same abort.
+     */
+    private void abortEverywhere(TxnAbortedException aborted) {
+        Set<GroupId> reads;
+        synchronized (lock) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            abortedWith = aborted;
+            stopKeepAlive();
+            reads = new LinkedHashSet<>(readGroups);
+        }
+        releaseAll(reads);
+    }
+
+    /** The failure of a step after the transaction finished. */
+    private RuntimeException finishedFailure() {
+        return abortedWith != null ? abortedWith : new IllegalStateException(id + " is finished");
     }
 
     /** Rolls back: every group releases the transaction's locks. Idempotent. */
