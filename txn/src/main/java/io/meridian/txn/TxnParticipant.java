@@ -213,7 +213,10 @@ public final class TxnParticipant implements AutoCloseable {
     private CompletableFuture<TxnReply> validate(TxnRequest request) {
         TxnId id = txnId(request);
         Epoch e = currentEpoch();
-        Active active = admit(e, id, request.getPriorityMicros(), Math.max(1, request.getReadTerm()));
+        if (request.getReadTerm() == 0) {
+            throw new IllegalArgumentException("validating reads needs the term they were read in (read_term)");
+        }
+        Active active = admit(e, id, request.getPriorityMicros(), request.getReadTerm());
         return enterCommitPhase(e, id, active, List.of()).thenApply(validUntil -> TxnReply.newBuilder()
                 .setValidated(ValidUntil.newBuilder().setValidUntilMicros(validUntil.micros())).build());
     }
