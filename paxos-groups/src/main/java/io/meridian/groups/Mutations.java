@@ -27,7 +27,7 @@ public final class Mutations {
                 KeyRange range = mutation.getDeleteRange().getRange();
                 yield new Mutation.DeleteRange(range.getStart(), range.getEnd());
             }
-            case KIND_NOT_SET -> throw new IllegalArgumentException("mutation has no kind");
+            case KIND_NOT_SET -> throw new IllegalArgumentException("mutation has no put, delete or delete_range");
         };
     }
 

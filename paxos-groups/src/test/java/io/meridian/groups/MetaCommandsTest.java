@@ -17,7 +17,6 @@ import io.meridian.api.internal.v1.MetaState;
 import io.meridian.api.internal.v1.NodeRecord;
 import io.meridian.api.internal.v1.RejectReason;
 import io.meridian.storage.lmdb.LmdbMvccStore;
-import io.meridian.storage.lmdb.LmdbOptions;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +41,7 @@ class MetaCommandsTest {
 
     @BeforeEach
     void open() {
-        store = openStore();
+        store = TestStores.open(dir, "meta");
         machine = new RangeStateMachine(GROUP, store);
         apply(init(GROUP, true));
     }
@@ -95,7 +94,7 @@ class MetaCommandsTest {
         assertEquals(3, apply(allocate).getApplied().getTsMicros());
         assertEquals(4, apply(allocate).getApplied().getTsMicros());
         store.close();
-        store = openStore();
+        store = TestStores.open(dir, "meta");
         machine = new RangeStateMachine(GROUP, store);
         assertEquals(5, apply(allocate).getApplied().getTsMicros(), "the counter survives a reopen");
     }
@@ -103,8 +102,7 @@ class MetaCommandsTest {
     @Test
     void aDataGroupRefusesMetaCommands() {
         store.close();
-        store = LmdbMvccStore.open(dir.resolve("data"), LmdbOptions.defaults().withMapSizeBytes(1L << 26)
-                .withBootIdFile(dir.resolve("none")));
+        store = TestStores.open(dir, "data");
         machine = new RangeStateMachine(GROUP, store);
         nextIndex = 0;
         apply(init(GROUP, false, range(1, "a", "b")));
@@ -145,10 +143,5 @@ class MetaCommandsTest {
     private static void assertRejected(CommandReply reply) {
         assertTrue(reply.hasRejected(), reply.toString());
         assertEquals(RejectReason.REJECT_REASON_INVALID, reply.getRejected().getReason());
-    }
-
-    private LmdbMvccStore openStore() {
-        return LmdbMvccStore.open(dir.resolve("meta"), LmdbOptions.defaults().withMapSizeBytes(1L << 26)
-                .withBootIdFile(dir.resolve("meta.no-boot-id")));
     }
 }

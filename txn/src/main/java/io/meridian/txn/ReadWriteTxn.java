@@ -361,7 +361,7 @@ public final class ReadWriteTxn {
         Map<GroupId, List<Mutation>> byGroup = new LinkedHashMap<>();
         for (Mutation write : writes) {
             if (write instanceof Mutation.DeleteRange range) {
-                for (KeyRouter.Piece piece : driver.pieces(range.span())) {
+                for (KeyRouter.Piece piece : driver.router().pieces(range.span())) {
                     byGroup.computeIfAbsent(piece.group(), g -> new ArrayList<>())
                             .add(new Mutation.DeleteRange(piece.span().start(), piece.span().end()));
                 }

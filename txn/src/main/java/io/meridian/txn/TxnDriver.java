@@ -7,7 +7,6 @@ import io.meridian.api.internal.v1.TxnRequest;
 import io.meridian.groups.ReadResult;
 import io.meridian.groups.ReadSpec;
 import io.meridian.storage.GroupId;
-import io.meridian.storage.KeySpan;
 import io.meridian.storage.ScanDirection;
 import io.meridian.storage.TxnId;
 import io.meridian.storage.Version;
@@ -230,10 +229,5 @@ public final class TxnDriver {
                     }
                     return readPieces(span, pieces, index + 1, rows, ts, readPiece);
                 });
-    }
-
-    /** The pieces of a write span, for splitting a delete_range across groups. */
-    List<KeyRouter.Piece> pieces(KeySpan span) {
-        return router.pieces(span);
     }
 }

@@ -42,12 +42,6 @@ public record TxnOptions(Duration idleTimeout, Duration lockWaitMax, Duration co
                 Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
-    /** These options with another idle timeout. */
-    public TxnOptions withIdleTimeout(Duration timeout) {
-        return new TxnOptions(timeout, lockWaitMax, commitTimeout, recordRetention, sweepInterval,
-                keepAliveInterval, readWaitMax);
-    }
-
     long micros(Duration duration) {
         return Math.multiplyExact(duration.getSeconds(), 1_000_000L) + duration.getNano() / 1_000;
     }

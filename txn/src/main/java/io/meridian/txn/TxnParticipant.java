@@ -11,6 +11,8 @@ import io.meridian.api.internal.v1.ValidUntil;
 import io.meridian.groups.CommandRejectedException;
 import io.meridian.groups.CommitBoundException;
 import io.meridian.groups.GroupReplica;
+import io.meridian.groups.LeaseUnavailableException;
+import io.meridian.groups.NotLeaderException;
 import io.meridian.groups.Mutations;
 import io.meridian.groups.ReadSpec;
 import io.meridian.storage.GroupId;
@@ -101,7 +103,6 @@ public final class TxnParticipant implements AutoCloseable {
     private static final class Active {
         final long priority;
         long lastTouchMicros;
-        boolean readHere;
         boolean committing;
         int inFlight;
 
@@ -181,7 +182,6 @@ public final class TxnParticipant implements AutoCloseable {
                 .thenCompose(granted -> {
                     requireSameTerm(e, id);
                     synchronized (lock) {
-                        active.readHere = true;
                         active.lastTouchMicros = nowMicros();
                     }
                     return replica.latestRead(spec);
@@ -339,18 +339,14 @@ public final class TxnParticipant implements AutoCloseable {
     private CompletableFuture<TxnReply> release(TxnRequest request) {
         TxnId id = txnId(request);
         Epoch e;
+        boolean abort;
         synchronized (lock) {
             e = epoch;
+            Active active = e == null ? null : e.txns.get(id);
+            abort = active != null && !active.committing;
         }
-        if (e != null) {
-            boolean abort;
-            synchronized (lock) {
-                Active active = e.txns.get(id);
-                abort = active != null && !active.committing;
-            }
-            if (abort) {
-                abortHere(e, id, AbortReason.ROLLED_BACK);
-            }
+        if (abort) {
+            abortHere(e, id, AbortReason.ROLLED_BACK);
         }
         return CompletableFuture.completedFuture(done());
     }
@@ -606,20 +602,13 @@ public final class TxnParticipant implements AutoCloseable {
             }
         }
         try {
-            sweepOnce();
-        } catch (RuntimeException notLeading) {
-            Epoch old;
-            synchronized (lock) {
-                old = epoch;
-                epoch = null;
+            if (replica.log().isLeader()) {
+                sweepOnce();
+            } else {
+                dropEpoch();
             }
-            if (old != null && !replica.leaseHeld()) {
-                abortAll(old);
-            } else if (old != null) {
-                synchronized (lock) {
-                    epoch = old;
-                }
-            }
+        } catch (NotLeaderException | LeaseUnavailableException notNow) {
+            // Leading without a usable lease (renewing, waiting out the last one): next time.
         } finally {
             synchronized (lock) {
                 if (!closed) {
@@ -629,10 +618,19 @@ public final class TxnParticipant implements AutoCloseable {
         }
     }
 
-    private void sweepOnce() {
-        if (!replica.log().isLeader()) {
-            throw new IllegalStateException("not leading");
+    /** This replica no longer leads: the transactions of its lock table lose their locks. */
+    private void dropEpoch() {
+        Epoch old;
+        synchronized (lock) {
+            old = epoch;
+            epoch = null;
         }
+        if (old != null) {
+            abortAll(old);
+        }
+    }
+
+    private void sweepOnce() {
         Epoch e = currentEpoch();
         adoptPrepared(e);
         long now = nowMicros();
@@ -743,7 +741,6 @@ public final class TxnParticipant implements AutoCloseable {
     /** Stops the sweep and aborts the transactions holding locks here. Idempotent. */
     @Override
     public void close() {
-        Epoch old;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -753,12 +750,8 @@ public final class TxnParticipant implements AutoCloseable {
                 sweep.cancel();
                 sweep = null;
             }
-            old = epoch;
-            epoch = null;
         }
-        if (old != null) {
-            abortAll(old);
-        }
+        dropEpoch();
     }
 
     // ---- small helpers

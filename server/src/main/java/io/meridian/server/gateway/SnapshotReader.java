@@ -133,10 +133,7 @@ final class SnapshotReader {
             Thread.currentThread().interrupt();
             throw new RequestFailedException(ErrorReason.UNAVAILABLE, "interrupted during a locking read", e);
         }
-        GroupReadResponse.Builder response = GroupReadResponse.newBuilder().setReadTsMicros(result.readTs().micros());
-        result.rows().forEach(row -> response.addRows(ProtoConversions.row(row)));
-        result.resumeKey().ifPresent(response::setResumeKey);
-        return response.build();
+        return ProtoConversions.groupReadResponse(result);
     }
 
     /** The snapshot's timestamp (for a read-write transaction: its newest read). */

@@ -98,10 +98,7 @@ public final class LocalNodeOperations implements NodeLink {
             case READ_MODE_MIN_TIMESTAMP -> replica.readAtSafeTime(ts, spec, maxWait);
             case READ_MODE_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException("read mode is not set");
         }, deadline, CallKind.READ);
-        GroupReadResponse.Builder response = GroupReadResponse.newBuilder().setReadTsMicros(result.readTs().micros());
-        result.rows().forEach(v -> response.addRows(ProtoConversions.row(v)));
-        result.resumeKey().ifPresent(response::setResumeKey);
-        return response.build();
+        return ProtoConversions.groupReadResponse(result);
     }
 
     private static Duration maxWait(long maxWaitMicros, Deadline deadline) {

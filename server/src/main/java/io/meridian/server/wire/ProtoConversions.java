@@ -3,12 +3,15 @@ package io.meridian.server.wire;
 import com.google.protobuf.ByteString;
 import io.meridian.api.internal.v1.DirectoryEntry;
 import io.meridian.api.internal.v1.GroupReadRequest;
+import io.meridian.api.internal.v1.GroupReadResponse;
 import io.meridian.api.internal.v1.NodeRecord;
 import io.meridian.api.internal.v1.RangeState;
 import io.meridian.api.v1.KeyRange;
 import io.meridian.api.v1.RangeDescriptor;
 import io.meridian.api.v1.Row;
+import io.meridian.groups.Mutations;
 import io.meridian.groups.NodeId;
+import io.meridian.groups.ReadResult;
 import io.meridian.groups.ReadSpec;
 import io.meridian.groups.Replica;
 import io.meridian.storage.KeySpan;
@@ -17,6 +20,7 @@ import io.meridian.storage.ScanDirection;
 import io.meridian.storage.StoredVersion;
 import io.meridian.storage.Version;
 import io.meridian.truetime.Timestamp;
+import io.meridian.txn.TxnWire;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -36,12 +40,12 @@ public final class ProtoConversions {
      * @throws io.meridian.storage.LimitExceededException when a bound is too long
      */
     public static KeySpan span(KeyRange range) {
-        return new KeySpan(range.getStart(), range.getEnd());
+        return Mutations.span(range);
     }
 
     /** The wire form of a span. */
     public static KeyRange keyRange(KeySpan span) {
-        return KeyRange.newBuilder().setStart(span.start()).setEnd(span.end()).build();
+        return Mutations.keyRange(span);
     }
 
     /**
@@ -51,13 +55,7 @@ public final class ProtoConversions {
      * @throws io.meridian.storage.LimitExceededException when a key or value is too long
      */
     public static Mutation mutation(io.meridian.api.v1.Mutation m) {
-        return switch (m.getKindCase()) {
-            case PUT -> new Mutation.Put(m.getPut().getKey(), m.getPut().getValue());
-            case DELETE -> new Mutation.Delete(m.getDelete().getKey());
-            case DELETE_RANGE -> new Mutation.DeleteRange(m.getDeleteRange().getRange().getStart(),
-                    m.getDeleteRange().getRange().getEnd());
-            case KIND_NOT_SET -> throw new IllegalArgumentException("mutation has no put, delete or delete_range");
-        };
+        return Mutations.toStorage(m);
     }
 
     /** The storage mutations for wire mutations, in order. */
@@ -67,8 +65,15 @@ public final class ProtoConversions {
 
     /** The wire row for a version read. */
     public static Row row(Version version) {
-        return Row.newBuilder().setKey(version.key()).setValue(version.value())
-                .setVersionTs(timestamp(version.ts())).build();
+        return TxnWire.row(version);
+    }
+
+    /** The answer to a group read: its rows, timestamp and resume key. */
+    public static GroupReadResponse groupReadResponse(ReadResult result) {
+        GroupReadResponse.Builder response = GroupReadResponse.newBuilder().setReadTsMicros(result.readTs().micros());
+        result.rows().forEach(version -> response.addRows(row(version)));
+        result.resumeKey().ifPresent(response::setResumeKey);
+        return response.build();
     }
 
     /** The wire form of a timestamp. */

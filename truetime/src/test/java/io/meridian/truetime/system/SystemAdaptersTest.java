@@ -59,8 +59,9 @@ class SystemAdaptersTest {
         ExecutorScheduler single = new ExecutorScheduler("truetime-single");
         AtomicBoolean cancelledRan = new AtomicBoolean();
         CountDownLatch later = new CountDownLatch(1);
-        Scheduler.Cancellable cancelled = single.schedule(() -> cancelledRan.set(true), 10_000);
-        single.schedule(later::countDown, 30_000);
+        // Far enough ahead that a busy machine cannot run it before the cancel below.
+        Scheduler.Cancellable cancelled = single.schedule(() -> cancelledRan.set(true), 500_000);
+        single.schedule(later::countDown, 520_000);
 
         assertTrue(cancelled.cancel());
         assertTrue(later.await(5, TimeUnit.SECONDS), "the later task ran");
