@@ -105,7 +105,14 @@ final class CommandOutcomes {
         } catch (InvalidProtocolBufferException e) {
             return Outcome.rejected(current, Rejection.invalid("unreadable command: " + e.getMessage()));
         }
-        return switch (parsed.getKindCase()) {
+        GroupCommand.KindCase kind = parsed.getKindCase();
+        if (!current.initialized() && kind != GroupCommand.KindCase.INIT && kind != GroupCommand.KindCase.LEASE) {
+            // A later InitGroup would replace what this command changed: the group serves and
+            // holds nothing until it is initialized.
+            return Outcome.rejected(current, Rejection.invalid(group + " is not initialized yet: " + kind
+                    + " must follow its InitGroup"));
+        }
+        return switch (kind) {
             case INIT -> init(current, parsed.getInit());
             case WRITE -> write(current, parsed.getWrite());
             case LEASE -> lease(current, parsed.getLease());

@@ -138,6 +138,26 @@ class RangeMoveCommandsTest {
     }
 
     @Test
+    void aGroupRefusesEverythingButItsInitGroupUntilInitialized() {
+        // A new group whose InitGroup was ordered after a move's first commands used to accept
+        // the range and then lose it to the late InitGroup.
+        GroupId fresh = new GroupId(5);
+        RangeStateMachine late = new RangeStateMachine(fresh, store);
+        RangeState moved = LEFT.toBuilder().setGeneration(LEFT.getGeneration() + 1).build();
+        assertReject(RejectReason.REJECT_REASON_INVALID, reply(late.apply(0, 1, ingest(store, LEFT, Timestamp.MIN,
+                new Timestamp(200)))), "an IngestVersions before the InitGroup");
+        assertReject(RejectReason.REJECT_REASON_INVALID, reply(late.apply(1, 1, accept(moved, 200))));
+        assertReject(RejectReason.REJECT_REASON_INVALID, reply(late.apply(2, 1, write(300, put("c", "x")))));
+        assertEquals(List.of(), late.state().incoming());
+        assertEquals(List.of(), late.state().ranges());
+        assertTrue(reply(late.apply(3, 1, init(fresh, false))).hasApplied());
+        assertTrue(late.state().initialized());
+        assertTrue(reply(late.apply(4, 1, ingest(store, LEFT, Timestamp.MIN, new Timestamp(200)))).hasApplied());
+        assertTrue(reply(late.apply(5, 1, accept(moved, 200))).hasApplied());
+        assertEquals(List.of(moved), late.state().ranges());
+    }
+
+    @Test
     void unfreezingAbortsAMoveAndReleaseNeedsAFrozenRange() {
         assertReject(RejectReason.REJECT_REASON_INVALID, onSource(release(LEFT.getRangeId())));
         onSource(freeze(LEFT.getRangeId()));

@@ -46,6 +46,7 @@ import io.meridian.truetime.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The internal node service as this node serves it, in-process: the {@link NodeLink} a gateway on
@@ -167,10 +168,15 @@ public final class LocalNodeOperations implements NodeLink {
         }
         GroupReplica replica = replicas.start(group, members);
         if (request.hasInit()) {
+            // Answer only once this replica applied the InitGroup: a command proposed after the
+            // group was created must come after it in the log (one that came first would find the
+            // group uninitialized and be refused).
             InitGroup init = request.getInit().toBuilder().setGroupId(group.value()).build();
+            CompletableFuture<Void> initialized = new CompletableFuture<>();
             proposer.proposeUntilApplied(replica, List.of(GroupCommand.newBuilder().setInit(init).build()),
                     () -> replicas.isInitialized(group),
-                    INIT_BOUND, "InitGroup of " + group, () -> { });
+                    INIT_BOUND, "InitGroup of " + group, () -> initialized.complete(null));
+            FutureWaits.await(initialized, deadline, CallKind.READ);
         }
     }
 
