@@ -170,6 +170,10 @@ final class LeaderLease {
         TTInterval now = env.fence().nowIfServing().orElseThrow(() -> new LeaseUnavailableException(group,
                 "its TrueTime uncertainty is above " + env.fence().maxEpsilon()));
         GroupState applied = state.get();
+        if (!applied.initialized()) {
+            // The directory may name the group before its InitGroup is applied (at bootstrap).
+            throw new LeaseUnavailableException(group, "it is not initialized yet");
+        }
         Optional<GroupLease> lease = applied.lease()
                 .filter(recorded -> recorded.holder().equals(env.self()) && recorded.term() == leaderTerm);
         if (lease.isEmpty()) {

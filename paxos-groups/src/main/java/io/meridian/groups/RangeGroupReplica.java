@@ -347,6 +347,9 @@ public final class RangeGroupReplica implements GroupReplica {
                     throw new NotLeaderException(group(), log.leader());
                 }
                 GroupState state = stateMachine.state();
+                if (!state.initialized()) {
+                    throw new LeaseUnavailableException(group(), "it is not initialized yet");
+                }
                 RangeState range = GroupRanges.holding(state.ranges(), splitKey).orElseThrow(() -> invalid(
                         "split key " + Keys.describe(splitKey) + " is not in " + group(), state.ranges()));
                 if (GroupRanges.span(range).start().equals(splitKey)) {

@@ -328,6 +328,28 @@ class RangeGroupReplicaTest {
     }
 
     @Test
+    void aLeaderServesNothingUntilItsGroupIsInitializedAndSaysToRetry() {
+        try (SimGroupCluster cluster = new SimGroupCluster(dir, 3)) {
+            Node leader = cluster.node(0);
+            cluster.elect(leader);
+            cluster.runFor(Duration.ofMillis(100));
+            // The directory can name a new group before its InitGroup applies: a split is told to
+            // retry (not that its key is outside the group), a write is re-routed (WRONG_RANGE).
+            assertInstanceOf(LeaseUnavailableException.class, cluster.awaitFailure(leader.replica.split(bytes("f"))));
+            CommandRejectedException write = assertInstanceOf(CommandRejectedException.class,
+                    cluster.awaitFailure(leader.replica.commit(List.of(put("c", "v")))));
+            assertEquals(RejectReason.REJECT_REASON_WRONG_RANGE, write.reason());
+            assertFalse(leader.replica.leaseHeld(), "no lease before the InitGroup");
+            cluster.await(leader.replica.propose(GroupCommand.newBuilder().setInit(
+                    io.meridian.api.internal.v1.InitGroup.newBuilder().setGroupId(SimGroupCluster.GROUP.value())
+                            .addRanges(LEFT)).build()));
+            cluster.runUntil(leader.replica::leaseHeld, "the lease held once initialized");
+            cluster.await(leader.replica.commit(List.of(put("c", "v"))));
+            assertEquals(2, cluster.await(leader.replica.split(bytes("f"))).size());
+        }
+    }
+
+    @Test
     void theMetaGroupAndSizeEstimatesWorkThroughTheReplica() {
         try (SimGroupCluster cluster = new SimGroupCluster(dir, 3)) {
             Node leader = cluster.node(0);
