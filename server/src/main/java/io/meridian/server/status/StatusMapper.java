@@ -3,6 +3,7 @@ package io.meridian.server.status;
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -19,6 +20,7 @@ import io.meridian.server.wire.ProtoConversions;
 import io.meridian.storage.GroupId;
 import io.meridian.storage.LimitExceededException;
 import io.meridian.storage.ReadBelowHorizonException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,12 @@ public final class StatusMapper {
 
     /** The {@code ErrorInfo} metadata key naming a {@link ErrorReason#TXN_ABORTED} abort's {@link AbortReason}. */
     public static final String ABORT_REASON = "abort_reason";
+
+    /** The {@code RetryInfo} delay of an aborted transaction (see {@link #aborted}). */
+    static final Duration RETRY_AFTER_ABORT = Duration.ofMillis(1);
+
+    /** The {@code RetryInfo} delay of a transaction aborted by a leader change (see {@link #aborted}). */
+    static final Duration RETRY_AFTER_LEADER_CHANGE = Duration.ofMillis(20);
 
     private static final Logger LOG = Logger.getLogger(StatusMapper.class.getName());
 
@@ -94,8 +102,7 @@ public final class StatusMapper {
             case RequestFailedException failed -> build(failed.reason(), e.getMessage(),
                     failed.violation().<List<Message>>map(List::of).orElse(List.of()));
             case ReplicationException replication -> unknownOutcome(kind, e);
-            case TxnAbortedException aborted -> build(ErrorReason.TXN_ABORTED, e.getMessage(), List.of(),
-                    Map.of(ABORT_REASON, aborted.reason().name()));
+            case TxnAbortedException aborted -> aborted(aborted.reason(), e.getMessage());
             case TxnAmbiguousException ambiguous -> build(ErrorReason.COMMIT_AMBIGUOUS, e.getMessage(), List.of());
             case TxnUnreachableException unreachable -> unknownOutcome(kind, e);
             case NodeUnreachableException unreachable -> unknownOutcome(kind, e);
@@ -150,11 +157,23 @@ public final class StatusMapper {
             case REJECT_REASON_INVALID -> build(ErrorReason.INVALID, e.getMessage(), List.of());
             case REJECT_REASON_RANGE_FROZEN -> build(ErrorReason.RANGE_FROZEN, e.getMessage(), List.of());
             case REJECT_REASON_TXN_ABORTED, REJECT_REASON_LOCK_CONFLICT, REJECT_REASON_TXN_FINISHED,
-                    REJECT_REASON_TXN_DEADLINE -> build(ErrorReason.TXN_ABORTED, e.getMessage(), List.of(),
-                    Map.of(ABORT_REASON, AbortReason.CONFLICT.name()));
+                    REJECT_REASON_TXN_DEADLINE -> aborted(AbortReason.CONFLICT, e.getMessage());
             case REJECT_REASON_UNSPECIFIED, UNRECOGNIZED ->
                     build(ErrorReason.INTERNAL, "command rejected without a reason: " + e.getMessage(), List.of());
         };
+    }
+
+    /**
+     * {@code ABORTED} with the abort's reason and a {@code RetryInfo} hint: how long a client
+     * should wait before it retries (it adds its own jitter and backoff on top). After a leader
+     * change the new leader may still be taking over its lease, so that retry waits longer;
+     * every other abort can be retried at once, with the transaction's first priority.
+     */
+    static StatusRuntimeException aborted(AbortReason reason, String message) {
+        Duration delay = reason == AbortReason.LOCKS_LOST ? RETRY_AFTER_LEADER_CHANGE : RETRY_AFTER_ABORT;
+        RetryInfo retry = RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
+                .setNanos((int) delay.toNanos())).build();
+        return build(ErrorReason.TXN_ABORTED, message, List.of(retry), Map.of(ABORT_REASON, reason.name()));
     }
 
     private StatusRuntimeException unknownOutcome(CallKind kind, Throwable e) {

@@ -30,6 +30,7 @@ import io.meridian.storage.LimitExceededException;
 import io.meridian.storage.ReadBelowHorizonException;
 import io.meridian.truetime.Timestamp;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -193,6 +194,10 @@ class StatusMapperTest {
         assertEquals(Status.Code.ABORTED, aborted.getStatus().getCode());
         TxnAbortedException read = assertInstanceOf(TxnAbortedException.class, StatusReader.fromRemote(aborted, "n1"));
         assertEquals(AbortReason.WOUNDED, read.reason());
+        assertEquals(Duration.ofMillis(1), retryDelay(aborted), "retry at once, with the first priority");
+        StatusRuntimeException leaderChange = mapper.toStatus(new TxnAbortedException(AbortReason.LOCKS_LOST,
+                "the leader changed"), CallKind.COMMIT);
+        assertEquals(Duration.ofMillis(20), retryDelay(leaderChange), "give the new leader time to take over");
         assertEquals(Status.Code.UNKNOWN, mapper.toStatus(new TxnAmbiguousException("lost answer", null),
                 CallKind.COMMIT).getStatus().getCode());
     }
@@ -211,5 +216,20 @@ class StatusMapperTest {
         NodeUnreachableException reset = assertInstanceOf(NodeUnreachableException.class, StatusReader.fromRemote(
                 Status.UNAVAILABLE.withDescription("connection reset").asRuntimeException(), "n1"));
         assertTrue(!reset.certainlyNotDelivered());
+    }
+
+    private static Duration retryDelay(StatusRuntimeException e) {
+        com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(e);
+        for (com.google.protobuf.Any detail : status.getDetailsList()) {
+            if (detail.is(com.google.rpc.RetryInfo.class)) {
+                try {
+                    com.google.protobuf.Duration delay = detail.unpack(com.google.rpc.RetryInfo.class).getRetryDelay();
+                    return Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
+                } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+                    throw new AssertionError(ex);
+                }
+            }
+        }
+        throw new AssertionError("no RetryInfo in " + status);
     }
 }
