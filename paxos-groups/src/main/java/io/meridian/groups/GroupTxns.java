@@ -6,11 +6,14 @@ import io.meridian.storage.Mutation;
 import io.meridian.storage.PreparedTxn;
 import io.meridian.storage.TxnId;
 import io.meridian.truetime.Timestamp;
+import java.lang.ref.WeakReference;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -37,11 +40,25 @@ public final class GroupTxns {
     private final SortedMap<TxnId, PreparedTxn> prepared;
     private final SortedMap<TxnId, TxnRecord> records;
     private final Optional<Timestamp> minPrepareTs;
+    /**
+     * The state this one was made from by one change (weakly held: a chain of every earlier
+     * state must not stay reachable), or null.
+     */
+    private final WeakReference<GroupTxns> base;
+    /** The transactions whose prepared entry or record differs from {@link #base}'s. */
+    private final Set<TxnId> changed;
 
     private GroupTxns(TreeMap<TxnId, PreparedTxn> prepared, TreeMap<TxnId, TxnRecord> records) {
-        this.prepared = Collections.unmodifiableSortedMap(prepared);
-        this.records = Collections.unmodifiableSortedMap(records);
+        this(Collections.unmodifiableSortedMap(prepared), Collections.unmodifiableSortedMap(records), null, Set.of());
+    }
+
+    private GroupTxns(SortedMap<TxnId, PreparedTxn> prepared, SortedMap<TxnId, TxnRecord> records, GroupTxns base,
+            Set<TxnId> changed) {
+        this.prepared = prepared;
+        this.records = records;
         this.minPrepareTs = prepared.values().stream().map(PreparedTxn::prepareTs).min(Timestamp::compareTo);
+        this.base = base == null ? null : new WeakReference<>(base);
+        this.changed = changed;
     }
 
     /**
@@ -130,11 +147,28 @@ public final class GroupTxns {
         return Optional.empty();
     }
 
-    /** This state with {@code txn} prepared. */
+    /**
+     * The transactions whose prepared entry or record may differ between {@code before} and this
+     * state: only those one change touched when this state was made from {@code before} by it,
+     * every transaction of either otherwise. How a replica stores a change without comparing
+     * every record it keeps.
+     */
+    Set<TxnId> changedSince(GroupTxns before) {
+        if (base != null && base.get() == before) {
+            return changed;
+        }
+        Set<TxnId> all = new HashSet<>(before.prepared.keySet());
+        all.addAll(before.records.keySet());
+        all.addAll(prepared.keySet());
+        all.addAll(records.keySet());
+        return all;
+    }
+
+    /** This state with {@code txn} prepared. The records are shared, not copied. */
     GroupTxns withPrepared(PreparedTxn txn) {
         TreeMap<TxnId, PreparedTxn> nextPrepared = new TreeMap<>(prepared);
         nextPrepared.put(txn.id(), txn);
-        return new GroupTxns(nextPrepared, new TreeMap<>(records));
+        return new GroupTxns(Collections.unmodifiableSortedMap(nextPrepared), records, this, Set.of(txn.id()));
     }
 
     /** This state with {@code record} recorded for {@code id}, which is no longer prepared. */
@@ -143,19 +177,21 @@ public final class GroupTxns {
         nextPrepared.remove(id);
         TreeMap<TxnId, TxnRecord> nextRecords = new TreeMap<>(records);
         nextRecords.put(id, record);
-        return new GroupTxns(nextPrepared, nextRecords);
+        return new GroupTxns(Collections.unmodifiableSortedMap(nextPrepared),
+                Collections.unmodifiableSortedMap(nextRecords), this, Set.of(id));
     }
 
-    /** This state without the records of {@code ids}; prepared transactions stay. */
+    /** This state without the records of {@code ids}; prepared transactions stay, shared. */
     GroupTxns forgetting(Collection<TxnId> ids) {
         TreeMap<TxnId, TxnRecord> nextRecords = new TreeMap<>(records);
         ids.forEach(nextRecords::remove);
-        return new GroupTxns(new TreeMap<>(prepared), nextRecords);
+        return new GroupTxns(prepared, Collections.unmodifiableSortedMap(nextRecords), this, Set.copyOf(ids));
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof GroupTxns that && prepared.equals(that.prepared) && records.equals(that.records);
+        return other == this
+                || other instanceof GroupTxns that && prepared.equals(that.prepared) && records.equals(that.records);
     }
 
     @Override

@@ -261,22 +261,29 @@ public final class RangeStateMachine implements GroupStateMachine {
         return batch.build();
     }
 
-    /** Stores what changed between {@code before} and {@code after}: prepared records and decision records. */
+    /**
+     * Stores what changed between {@code before} and {@code after}: prepared records and decision
+     * records, looking only at the transactions the change touched.
+     */
     private static void writeTxnChanges(WriteBatch.Builder batch, GroupTxns before, GroupTxns after) {
-        after.prepared().forEach((id, prepared) -> {
-            if (!prepared.equals(before.prepared().get(id))) {
+        for (TxnId id : after.changedSince(before)) {
+            PreparedTxn prepared = after.prepared().get(id);
+            if (prepared == null) {
+                if (before.prepared().containsKey(id)) {
+                    batch.removePrepared(id);
+                }
+            } else if (!prepared.equals(before.prepared().get(id))) {
                 batch.putPrepared(prepared);
             }
-        });
-        before.prepared().keySet().stream().filter(id -> !after.prepared().containsKey(id))
-                .forEach(batch::removePrepared);
-        after.records().forEach((id, record) -> {
-            if (!record.equals(before.records().get(id))) {
+            TxnRecord record = after.records().get(id);
+            if (record == null) {
+                if (before.records().containsKey(id)) {
+                    batch.deleteMetadata(GroupTxns.recordName(id));
+                }
+            } else if (!record.equals(before.records().get(id))) {
                 batch.putMetadata(GroupTxns.recordName(id), record.toByteString());
             }
-        });
-        before.records().keySet().stream().filter(id -> !after.records().containsKey(id))
-                .forEach(id -> batch.deleteMetadata(GroupTxns.recordName(id)));
+        }
     }
 
     private void publish(GroupState next) {

@@ -41,6 +41,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -262,6 +263,30 @@ class TxnCommandsTest {
         assertEquals(1, store.metadataWithPrefix(GROUP, "txn/").size());
         assertEquals(1, store.preparedTxns(GROUP).size());
         assertEquals(bytes("1"), valueAt("c", 100), "forgetting a decision keeps its writes");
+    }
+
+    @Test
+    void eachChangeStoresOnlyTheTransactionsItTouchedAndAReopenSeesTheSameState() throws IOException {
+        for (int i = 1; i <= 50; i++) {
+            apply(commitTxn(i, 100 + i, List.of(), DEADLINE, put("c" + i, "v")));
+        }
+        GroupTxns before = machine.state().txns();
+        apply(prepare(60, 300, COORDINATOR, DEADLINE, put("d", "60")));
+        GroupTxns prepared = machine.state().txns();
+        assertEquals(Set.of(new TxnId(0, 60)), prepared.changedSince(before), "one Prepare touches one transaction");
+        assertEquals(51, prepared.changedSince(GroupTxns.EMPTY).size(), "from an unrelated state: every transaction");
+        apply(resolve(60, true, 400, DEADLINE));
+        apply(forget(java.util.stream.LongStream.rangeClosed(1, 10).toArray()));
+        GroupTxns txns = machine.state().txns();
+        assertEquals(41, txns.records().size());
+        assertEquals(0, txns.prepared().size());
+
+        store.close();
+        store = TestStores.open(dir, "main");
+        machine = new RangeStateMachine(GROUP, store);
+        assertEquals(txns, machine.state().txns());
+        assertEquals(41, store.metadataWithPrefix(GROUP, "txn/").size());
+        assertEquals(0, store.preparedTxns(GROUP).size());
     }
 
     @Test
