@@ -281,9 +281,7 @@ class TxnCommandsTest {
         assertEquals(41, txns.records().size());
         assertEquals(0, txns.prepared().size());
 
-        store.close();
-        store = TestStores.open(dir, "main");
-        machine = new RangeStateMachine(GROUP, store);
+        reopen();
         assertEquals(txns, machine.state().txns());
         assertEquals(41, store.metadataWithPrefix(GROUP, "txn/").size());
         assertEquals(0, store.preparedTxns(GROUP).size());
@@ -308,9 +306,7 @@ class TxnCommandsTest {
         assertEquals(1, txns.prepared().size());
         assertEquals(2, txns.records().size());
 
-        store.close();
-        store = TestStores.open(dir, "main");
-        machine = new RangeStateMachine(GROUP, store);
+        reopen();
         assertEquals(txns, machine.state().txns());
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -340,5 +336,12 @@ class TxnCommandsTest {
 
     private CommandReply apply(ByteString command) {
         return reply(machine.apply(nextIndex++, 1, command));
+    }
+
+    /** Closes the store and opens it again with a new state machine, as a restart does. */
+    private void reopen() {
+        store.close();
+        store = TestStores.open(dir, "main");
+        machine = new RangeStateMachine(GROUP, store);
     }
 }
