@@ -2,6 +2,8 @@ package io.meridian.server.local;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.meridian.client.MeridianClient;
+import io.meridian.client.cli.MeridianShell;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -14,8 +16,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bin/meridian local}: starts a local cluster, opens a {@link MiniShell} on stdin and
- * stdout, and stops the nodes when the shell ends (quit, end of input) or on Ctrl-C.
+ * {@code bin/meridian local}: starts a local cluster, opens the {@code meridian} shell
+ * ({@link MeridianShell}) on it through an SDK client that knows every node's endpoint, and stops
+ * the nodes when the shell ends (quit, end of input) or on Ctrl-C. On a terminal the shell edits
+ * lines; otherwise it runs the commands piped into stdin.
  *
  * <pre>
  * local [--nodes 3] [--data ./data] [--fresh] [-- node flags...]
@@ -25,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  * back on the same ports with their data. With {@code --fresh} the directory is emptied first.
  * Flags after {@code --} go to every node (e.g. {@code -- --epsilon 0ms}). Launcher messages go
  * to stderr, the shell's answers to stdout.
+ *
+ * <p>Exit status: 0 after a normal end, 1 when a piped command failed (as {@code meridian shell}),
+ * 2 on a usage error, 3 when the cluster did not start (or did not stop cleanly).
  */
 public final class LocalMain {
 
@@ -35,7 +42,8 @@ public final class LocalMain {
               --fresh     delete DIR first and start a new cluster
               -- ...      flags for every node, e.g. -- --epsilon 0ms""";
 
-    private static final Duration RPC_TIMEOUT = Duration.ofSeconds(10);
+    /** The exit status when the cluster did not start or stop. */
+    private static final int EXIT_CLUSTER_FAILED = 3;
     private static final Duration CHANNEL_CLOSE_WAIT = Duration.ofSeconds(5);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -47,8 +55,7 @@ public final class LocalMain {
     }
 
     /**
-     * Runs the local cluster and the shell; exits with 0 after a normal end, 1 if the cluster
-     * does not start, 2 on a usage error.
+     * Runs the local cluster and the shell; exits with the status the class comment lists.
      *
      * @param args the options (a leading {@code local} is accepted and skipped)
      */
@@ -88,30 +95,30 @@ public final class LocalMain {
             cluster.start();
         } catch (IOException | RuntimeException e) {
             err.println("meridian: the cluster did not start: " + e.getMessage());
-            return 1;
+            return EXIT_CLUSTER_FAILED;
         }
         printSummary(cluster, options, err);
-        NodeSpec first = cluster.nodes().get(0);
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(first.clientAddress()).usePlaintext().build();
-        try {
-            awaitLeaders(channel, err);
-            boolean terminal = MiniShell.stdinIsTerminal();
-            err.println("meridian: shell connected to " + first.id() + " at " + first.clientAddress()
+        awaitLeaders(cluster.nodes().get(0), err);
+        List<String> endpoints = cluster.nodes().stream().map(NodeSpec::clientAddress).toList();
+        int status;
+        try (MeridianClient client = MeridianShell.connect(endpoints)) {
+            boolean terminal = MeridianShell.stdinIsTerminal();
+            err.println("meridian: shell connected to " + String.join(",", endpoints)
                     + (terminal ? "; type help, and quit or Ctrl-D to stop the cluster" : ""));
-            new MiniShell(channel, RPC_TIMEOUT).run(System.in, out, terminal);
+            status = MeridianShell.interact(client, System.getenv(), System.in, out, err);
         } catch (IOException e) {
             err.println("meridian: reading the input failed: " + e.getMessage());
+            status = 1;
         } finally {
-            closeChannel(channel);
             try {
                 cluster.close();
                 err.println("meridian: cluster stopped; data kept in " + cluster.dir() + " (bin/meridian restarts it)");
             } catch (IOException e) {
                 err.println("meridian: stopping the cluster failed: " + e.getMessage());
-                return 1;
+                status = EXIT_CLUSTER_FAILED;
             }
         }
-        return 0;
+        return status;
     }
 
     private static void printSummary(LocalCluster cluster, Options options, PrintStream err) {
@@ -128,7 +135,9 @@ public final class LocalMain {
         }
     }
 
-    private static void awaitLeaders(ManagedChannel channel, PrintStream err) {
+    /** Waits until every range has a leader, so that the first command does not meet UNAVAILABLE. */
+    private static void awaitLeaders(NodeSpec node, PrintStream err) {
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(node.clientAddress()).usePlaintext().build();
         try {
             ClusterReadiness.Outcome outcome = ClusterReadiness.awaitLeaders(channel, READY_TIMEOUT);
             if (outcome == ClusterReadiness.Outcome.TIMED_OUT) {
@@ -137,6 +146,8 @@ public final class LocalMain {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            closeChannel(channel);
         }
     }
 

@@ -1,8 +1,8 @@
 /**
  * A Meridian cluster on one machine, for development, tests and the chaos harness: the launcher
  * that runs every node as its own JVM ({@link io.meridian.server.local.LocalCluster}), the
- * {@code bin/meridian local} entry point ({@link io.meridian.server.local.LocalMain}) and a
- * minimal shell over the public gRPC API ({@link io.meridian.server.local.MiniShell}).
+ * {@code bin/meridian local} entry point ({@link io.meridian.server.local.LocalMain}), which opens
+ * the client module's {@code meridian} shell on the cluster it starts.
  *
  * <p>Invariants: every node process is started by a {@code LocalCluster}, which stops it in
  * {@code close()} or, if its owner's JVM exits first, in a shutdown hook; every wait for a
@@ -10,7 +10,7 @@
  * {@code <data>/cluster.properties}, so a restart reuses them and finds its data again. Nodes
  * print to {@code <data>/<node id>.log}, never to the launcher's terminal.
  *
- * <p>The shell talks to the cluster only through the public {@code meridian.v1} services with
- * plain blocking stubs; the full SDK and CLI live in {@code client/}.
+ * <p>The shell talks to the cluster only through the Java SDK ({@code io.meridian.client}), as
+ * any client would.
  */
 package io.meridian.server.local;

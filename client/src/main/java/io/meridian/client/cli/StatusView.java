@@ -1,4 +1,4 @@
-package io.meridian.server.local;
+package io.meridian.client.cli;
 
 import io.meridian.api.v1.GroupInfo;
 import io.meridian.api.v1.KeyRange;
@@ -8,12 +8,12 @@ import io.meridian.api.v1.RangeDescriptor;
 import io.meridian.api.v1.RangeInfo;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The shell's {@code status} tables: nodes (address, zone, health, ε), ranges (span, group,
- * leader, replicas) and groups (leader, replicas, ranges), as aligned plain text. Stateless.
+ * The shell's cluster tables, for {@code status} and {@code ranges}: nodes (address, zone, health,
+ * ε), ranges (span, group, leader, replicas, size) and groups (leader, replicas, ranges), as
+ * aligned plain text with a header line. Stateless.
  */
 final class StatusView {
 
@@ -30,7 +30,7 @@ final class StatusView {
         Table table = new Table("node", "address", "region", "zone", "health", "epsilon");
         for (Node node : nodes) {
             table.row(node.getNodeId(), node.getAddress(), node.getRegion(), node.getZone(),
-                    health(node.getHealth()), epsilon(node.getEpsilonMicros()));
+                    health(node.getHealth()), ShellText.epsilon(node.getEpsilonMicros()));
         }
         return table.lines();
     }
@@ -87,13 +87,6 @@ final class StatusView {
             case NODE_HEALTH_UNREACHABLE -> "UNREACHABLE";
             case NODE_HEALTH_UNSPECIFIED, UNRECOGNIZED -> "?";
         };
-    }
-
-    private static String epsilon(long micros) {
-        if (micros < 1_000) {
-            return micros + " us";
-        }
-        return String.format(Locale.ROOT, "%.3f ms", micros / 1_000.0);
     }
 
     private static String orNone(String nodeId) {
