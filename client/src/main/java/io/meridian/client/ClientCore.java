@@ -105,7 +105,7 @@ final class ClientCore implements AutoCloseable {
                 || cause instanceof MeridianException)) {
             return cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
         }
-        return observe(address, StatusErrors.toException(cause));
+        return observe(address, StatusErrors.toException(cause, address));
     }
 
     /**

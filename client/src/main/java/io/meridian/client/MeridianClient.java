@@ -105,9 +105,13 @@ public final class MeridianClient implements AutoCloseable {
      * repeat. {@link TransactionContext#attempt()} says which run it is.
      *
      * <p><b>Never retried.</b> A commit whose outcome is unknown throws
-     * {@link AmbiguousCommitException}. If {@code function} throws, the attempt is rolled back
-     * and the exception rethrown (unless it was caused by this attempt's own abort, which is
-     * retried). Any other refusal is thrown as its {@link MeridianException}.
+     * {@link AmbiguousCommitException}. If {@code function} throws, nothing it buffered is
+     * written and its exception is rethrown, but only once the server confirmed that every read
+     * it made still held (its locks are intact): a transaction wounded by an older one learns of
+     * it only at its next step at that group, so its function may meanwhile read values that
+     * never held together and throw because of them. Such an attempt, and one that failed with
+     * an abort the function swallowed, is retried instead. Any other refusal is thrown as its
+     * {@link MeridianException}.
      *
      * @return the function's value from the attempt that committed, the commit timestamp and
      *     the number of attempts

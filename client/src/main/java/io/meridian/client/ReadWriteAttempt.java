@@ -121,12 +121,49 @@ final class ReadWriteAttempt extends TransactionReads implements ReadWriteTransa
         }
         state = State.ROLLED_BACK;
         if (begun != null) {
-            try {
-                Blocking.join(core.call(begun.address(), DatabaseGrpc.getRollbackMethod(),
-                        RollbackRequest.newBuilder().setTransactionId(begun.id()).build()));
-            } catch (RuntimeException e) {
-                // Best effort: the server forgets an idle transaction and releases its locks anyway.
+            sendRollback(begun);
+        }
+    }
+
+    /**
+     * Ends an attempt whose transaction function threw, without writing anything. A wounded
+     * transaction learns of its wound only at its next step at the wounding group, so its
+     * function may have read values that never held together (an older transaction changed
+     * one after this one read it) and thrown because of them. So an attempt that read and knows
+     * of no failure asks the server to validate its reads: a commit without the buffered
+     * mutations, which fails {@code ABORTED} unless every lock the reads took is still held.
+     *
+     * @return the failure proving the attempt could not have committed (the function's
+     *     exception may then stem from inconsistent reads, and the runner retries instead of
+     *     raising it); empty when the reads held together, or could not be checked
+     */
+    synchronized Optional<MeridianException> endAfterFunctionFailure() {
+        if (state != State.OPEN) {
+            return failure();
+        }
+        if (failure != null || begun == null) {
+            rollback();
+            return failure();
+        }
+        state = State.ROLLED_BACK;
+        try {
+            CommitRequest validate = CommitRequest.newBuilder().setTransactionId(begun.id()).build();
+            Blocking.join(core.call(begun.address(), DatabaseGrpc.getCommitMethod(), validate));
+        } catch (MeridianException e) {
+            note(e);
+            if (failure == null) {
+                sendRollback(begun); // not validated for another reason: release the locks all the same
             }
+        }
+        return failure();
+    }
+
+    private void sendRollback(Begun txn) {
+        try {
+            Blocking.join(core.call(txn.address(), DatabaseGrpc.getRollbackMethod(),
+                    RollbackRequest.newBuilder().setTransactionId(txn.id()).build()));
+        } catch (RuntimeException e) {
+            // Best effort: the server forgets an idle transaction and releases its locks anyway.
         }
     }
 

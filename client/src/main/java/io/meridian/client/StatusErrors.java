@@ -37,13 +37,28 @@ public final class StatusErrors {
      * @return the typed exception, with {@code error} as its cause
      */
     public static MeridianException toException(Throwable error) {
+        return toException(error, Optional.empty());
+    }
+
+    /**
+     * The exception for a failed call to {@code endpoint} that was not a commit: as
+     * {@link #toException(Throwable)}, and a failure that did not come from a node (the
+     * connection failed) names the endpoint and the transport's reason in its message.
+     */
+    static MeridianException toException(Throwable error, String endpoint) {
+        return toException(error, Optional.of(endpoint));
+    }
+
+    private static MeridianException toException(Throwable error, Optional<String> endpoint) {
         Throwable e = unwrap(error);
         if (e instanceof MeridianException meridian) {
             return meridian;
         }
         Status status = Status.fromThrowable(e);
         ErrorDetails details = ErrorDetails.of(status, trailersOf(e));
-        String message = message(status);
+        String message = details.fromNode() ? message(status)
+                : endpoint.map(address -> address + ": " + message(status) + transportReason(status))
+                        .orElse(message(status));
         return switch (status.getCode()) {
             case ABORTED -> new TransactionAbortedException(details, message, e);
             case INVALID_ARGUMENT -> new InvalidArgumentException(details, message, e);
@@ -120,6 +135,18 @@ public final class StatusErrors {
     private static Metadata trailersOf(Throwable e) {
         Metadata trailers = Status.trailersFromThrowable(e);
         return trailers == null ? new Metadata() : trailers;
+    }
+
+    /** The innermost cause of a transport failure, e.g. {@code  (Connection refused: /127.0.0.1:1)}. */
+    private static String transportReason(Status status) {
+        Throwable root = status.getCause();
+        if (root == null) {
+            return "";
+        }
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
     }
 
     private static String message(Status status) {

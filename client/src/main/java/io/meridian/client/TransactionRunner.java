@@ -47,17 +47,17 @@ final class TransactionRunner {
     }
 
     /**
-     * Runs {@code function} on {@code txn}. If it throws, the attempt is rolled back; the
-     * exception is rethrown, unless the attempt had already failed in a retryable way (the
-     * function's exception is then a consequence of it), in which case that failure is thrown
-     * so the attempt is retried.
+     * Runs {@code function} on {@code txn}. If it throws, the attempt ends without writing
+     * ({@link ReadWriteAttempt#endAfterFunctionFailure}, which validates what it read); the
+     * exception is rethrown, unless the attempt had failed in a retryable way (a wound, lost
+     * locks: the function may have seen reads that never held together, and its exception may
+     * stem from them), in which case that failure is thrown so the attempt is retried.
      */
     private static <T> T runFunction(TransactionFunction<T> function, ReadWriteAttempt txn) {
         try {
             return function.run(txn);
         } catch (RuntimeException | Error e) {
-            txn.rollback();
-            Optional<MeridianException> failure = txn.failure();
+            Optional<MeridianException> failure = txn.endAfterFunctionFailure();
             if (failure.isPresent()) {
                 throw failure.get();
             }

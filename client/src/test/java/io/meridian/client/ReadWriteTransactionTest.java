@@ -165,7 +165,7 @@ class ReadWriteTransactionTest {
     }
 
     @Test
-    void functionExceptionRollsBackAndIsRethrownUnchanged() {
+    void functionExceptionWritesNothingAndIsRethrownOnceTheReadsAreValidated() {
         IllegalStateException thrown = new IllegalStateException("business rule says no");
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> client.readWriteTransaction(txn -> {
@@ -175,8 +175,45 @@ class ReadWriteTransactionTest {
         }));
 
         assertSame(thrown, e);
-        assertEquals(1, node.rollbacks.size());
-        assertTrue(node.commits.isEmpty());
+        assertEquals(1, node.commits.size(), "one commit validates the reads");
+        assertEquals(0, node.commits.get(0).getMutationsCount(), "without the buffered mutations");
+        assertEquals("41", cluster.value("counter"));
+    }
+
+    @Test
+    void functionExceptionAfterAWoundIsRetriedNotRaised() {
+        // The function's reads did not hold together (it was wounded after its first read), and
+        // it threw because of what it saw: the validation commit says ABORTED, so it runs again.
+        node.failCommit(Statuses.aborted("WOUNDED", null));
+        AtomicInteger runs = new AtomicInteger();
+
+        TransactionResult<String> result = client.readWriteTransaction(txn -> {
+            txn.get("counter");
+            if (runs.incrementAndGet() == 1) {
+                throw new IllegalStateException("saw an impossible state");
+            }
+            txn.put("counter", "42");
+            return "done";
+        });
+
+        assertEquals("done", result.value());
+        assertEquals(2, result.attempts());
+        assertEquals(2, runs.get());
+        assertEquals("42", cluster.value("counter"));
+    }
+
+    @Test
+    void functionExceptionWhenValidationIsImpossibleIsRethrownAndRollsBack() {
+        node.failCommit(Statuses.fromNode(Status.Code.INTERNAL, "BROKEN"));
+        IllegalStateException thrown = new IllegalStateException("business rule says no");
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> client.readWriteTransaction(txn -> {
+            txn.get("counter");
+            throw thrown;
+        }));
+
+        assertSame(thrown, e);
+        assertEquals(1, node.rollbacks.size(), "the locks are released all the same");
         assertEquals("41", cluster.value("counter"));
     }
 

@@ -44,7 +44,9 @@ public interface ReplicatedLog {
 
     /**
      * Replaces the group's members (at the leader). New members catch up from the log or a
-     * snapshot before the change commits. Fails with {@link NotLeaderException} elsewhere.
+     * snapshot before the change commits. Fails with {@link NotLeaderException} elsewhere; a
+     * leader that is not among {@code members} may first hand leadership to one that is and then
+     * fail with {@link NotLeaderException} naming it, so the caller repeats the change there.
      */
     CompletableFuture<Void> changeMembers(List<Replica> members);
 

@@ -26,8 +26,11 @@ import java.util.function.Supplier;
  * {@link TxnId} order (lower is older). A request that conflicts with locks of other
  * transactions <em>wounds</em> (aborts with {@link AbortReason#WOUNDED}) every conflicting
  * holder younger than itself that is not {@linkplain #markCommitting committing}, and waits for
- * the conflicting holders that remain: older ones and committing ones. So a transaction only
- * ever waits for an older one or for one that is finishing, and a cycle of waits cannot form.
+ * the conflicting holders that remain: older ones and committing ones. So within one table a
+ * transaction only ever waits for an older one or for one that is finishing, and no cycle of
+ * waits forms. Across groups one can: a transaction committing at one group may wait at another
+ * for an older one, which waits at the first for it. A request of an older transaction waiting
+ * for a younger committing holder is therefore bounded more tightly (see the constructor).
  *
  * <p>Waiting requests are granted oldest first; a request is not granted ahead of an older
  * transaction's waiting request it conflicts with, so an old transaction is not starved by a
@@ -80,6 +83,7 @@ public final class LockTable {
 
     private final Scheduler scheduler;
     private final WoundListener listener;
+    private final long behindCommittingWaitMicros;
 
     private final Object monitor = new Object();
     private final Map<TxnId, LockTxn> txns = new HashMap<>();
@@ -95,8 +99,30 @@ public final class LockTable {
      * @param listener told of every wound
      */
     public LockTable(Scheduler scheduler, WoundListener listener) {
+        this(scheduler, listener, WAIT_FOREVER);
+    }
+
+    /**
+     * An empty table whose requests wait at most {@code behindCommittingWaitMicros} when they
+     * wait for a <em>younger</em> committing holder. Such a holder normally finishes within
+     * milliseconds, but it may itself wait at another group for a lock this request's
+     * transaction holds there (both unwoundable where the other waits): a cycle that only a
+     * timeout breaks. The short bound ends it by aborting the older transaction
+     * ({@link AbortReason#LOCK_TIMEOUT}), which then retries with its priority, instead of
+     * stalling both for the full lock wait.
+     *
+     * @param scheduler                  runs lock-wait timeouts
+     * @param listener                   told of every wound
+     * @param behindCommittingWaitMicros the bound, or {@link #WAIT_FOREVER} for none beyond the request's own
+     */
+    public LockTable(Scheduler scheduler, WoundListener listener, long behindCommittingWaitMicros) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.listener = Objects.requireNonNull(listener, "listener");
+        if (behindCommittingWaitMicros <= 0) {
+            throw new IllegalArgumentException("the wait behind a committing holder must be positive: "
+                    + behindCommittingWaitMicros);
+        }
+        this.behindCommittingWaitMicros = behindCommittingWaitMicros;
     }
 
     /**
@@ -154,7 +180,8 @@ public final class LockTable {
                 // Nobody can have attached a callback yet: completing it here runs nothing.
                 future.complete(null);
             } else {
-                enqueue(request, maxWaitMicros);
+                enqueue(request, request.behindYoungerCommitting
+                        ? Math.min(maxWaitMicros, behindCommittingWaitMicros) : maxWaitMicros);
             }
             settle(freed, effects);
         }
@@ -281,6 +308,7 @@ public final class LockTable {
                 toWound.add(holder.txn);
             } else {
                 blocked = true;
+                request.behindYoungerCommitting |= isOlder(requester, holder.txn);
             }
         }
         for (LockTxn victim : toWound) {
@@ -337,7 +365,8 @@ public final class LockTable {
                 txns.remove(owner.id);
             }
             fail(request, AbortReason.LOCK_TIMEOUT, owner.id + " waited " + maxWaitMicros + " µs for a "
-                    + request.mode + " lock on " + request.span + " without getting it", effects);
+                    + request.mode + " lock on " + request.span + " without getting it"
+                    + (request.behindYoungerCommitting ? " (held by a younger committing transaction)" : ""), effects);
             // The withdrawn request may have held back younger conflicting requests behind it.
             List<KeySpan> freed = new ArrayList<>(List.of(request.span));
             settle(freed, effects);
@@ -468,6 +497,8 @@ public final class LockTable {
         final long sequence;
         final CompletableFuture<Void> future;
         Scheduler.Cancellable timer;
+        /** It found a younger committing holder in its way when it was decided. */
+        boolean behindYoungerCommitting;
 
         LockRequest(LockTxn txn, KeySpan span, Mode mode, long sequence, CompletableFuture<Void> future) {
             this.txn = txn;

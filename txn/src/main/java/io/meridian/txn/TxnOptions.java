@@ -18,9 +18,13 @@ import java.util.Objects;
  * @param keepAliveInterval how often a gateway keeps its open transactions' locks alive
  *     (default 2 s; well under {@code idleTimeout})
  * @param readWaitMax the longest a lock-free read waits for a replica's {@code t_safe} (default 5 s)
+ * @param behindCommittingWaitMax the longest a request of an older transaction waits for a lock
+ *     held by a younger committing one (which may wait for it at another group) before it aborts
+ *     ({@link AbortReason#LOCK_TIMEOUT}; default 100 ms, see {@link LockTable})
  */
 public record TxnOptions(Duration idleTimeout, Duration lockWaitMax, Duration commitTimeout,
-        Duration recordRetention, Duration sweepInterval, Duration keepAliveInterval, Duration readWaitMax) {
+        Duration recordRetention, Duration sweepInterval, Duration keepAliveInterval, Duration readWaitMax,
+        Duration behindCommittingWaitMax) {
 
     public TxnOptions {
         requirePositive(idleTimeout, "idleTimeout");
@@ -30,6 +34,7 @@ public record TxnOptions(Duration idleTimeout, Duration lockWaitMax, Duration co
         requirePositive(sweepInterval, "sweepInterval");
         requirePositive(keepAliveInterval, "keepAliveInterval");
         requirePositive(readWaitMax, "readWaitMax");
+        requirePositive(behindCommittingWaitMax, "behindCommittingWaitMax");
         if (keepAliveInterval.compareTo(idleTimeout) >= 0) {
             throw new IllegalArgumentException("keepAliveInterval (" + keepAliveInterval
                     + ") must be shorter than idleTimeout (" + idleTimeout + ")");
@@ -39,7 +44,8 @@ public record TxnOptions(Duration idleTimeout, Duration lockWaitMax, Duration co
     /** The defaults listed above. */
     public static TxnOptions defaults() {
         return new TxnOptions(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5));
+                Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                Duration.ofMillis(100));
     }
 
     long micros(Duration duration) {

@@ -388,7 +388,8 @@ public final class TxnParticipant implements AutoCloseable {
             }
             old = epoch;
             Epoch[] created = new Epoch[1];
-            fresh = new Epoch(term, new LockTable(scheduler, id -> wounded(created[0], id)));
+            fresh = new Epoch(term, new LockTable(scheduler, id -> wounded(created[0], id),
+                    options.micros(options.behindCommittingWaitMax())));
             created[0] = fresh;
             epoch = fresh;
         }

@@ -247,6 +247,28 @@ class LockTableTest {
     }
 
     @Test
+    void anOlderTxnWaitsForAYoungerCommittingOneOnlyBrieflyAndForAnOlderOneFully() {
+        // Across groups the younger committing holder may be waiting for the older one elsewhere.
+        LockTable bounded = new LockTable(sim, wounded::add, 100);
+        assertGranted(bounded.acquire(YOUNGER, 300, point("k"), Mode.EXCLUSIVE, WAIT_MICROS));
+        assertTrue(bounded.markCommitting(YOUNGER));
+        assertGranted(bounded.acquire(OLDEST, 100, point("old"), Mode.EXCLUSIVE, WAIT_MICROS));
+
+        CompletableFuture<Void> behindYounger = bounded.acquire(OLDER, 200, point("k"), Mode.SHARED, WAIT_MICROS);
+        CompletableFuture<Void> behindOlder = bounded.acquire(YOUNGEST, 400, point("old"), Mode.SHARED, WAIT_MICROS);
+        sim.runUntil(99);
+        assertWaiting(behindYounger);
+        sim.runUntil(100);
+
+        assertAborted(AbortReason.LOCK_TIMEOUT, behindYounger);
+        assertEquals(List.of(), wounded);
+        sim.runUntil(WAIT_MICROS - 1);
+        assertWaiting(behindOlder);
+        sim.runUntil(WAIT_MICROS);
+        assertAborted(AbortReason.LOCK_TIMEOUT, behindOlder);
+    }
+
+    @Test
     void aTxnMarkedCommittingBeforeItsLocksCannotBeWoundedEither() {
         assertTrue(table.markCommitting(YOUNGER));
         assertFalse(table.holdsOrWaits(YOUNGER));

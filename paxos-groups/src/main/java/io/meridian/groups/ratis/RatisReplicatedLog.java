@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -152,11 +154,16 @@ public final class RatisReplicatedLog implements ReplicatedLog {
      * the new configuration is committed. Fails with {@link NotLeaderException} at a follower, and
      * also when leadership is lost during the change (retrying at the new leader is safe, since
      * the request names the whole configuration), otherwise with {@link ReplicationException}.
+     * A leader asked to leave the group hands leadership to a member that stays and fails with
+     * {@link NotLeaderException} naming it (see {@link #handOverBeforeLeaving}).
      */
     @Override
     public CompletableFuture<Void> changeMembers(List<Replica> members) {
         if (!division.getInfo().isLeader()) {
             return CompletableFuture.failedFuture(replies.notLeader(leader()));
+        }
+        if (members.stream().noneMatch(member -> member.node().equals(self))) {
+            return handOverBeforeLeaving(members);
         }
         return admin(() -> server.setConfigurationAsync(
                 requests.setConfiguration(raftGroupId, RatisIds.peers(members))), "change members to " + members);
@@ -177,6 +184,46 @@ public final class RatisReplicatedLog implements ReplicatedLog {
         return admin(() -> server.transferLeadershipAsync(
                 requests.transferLeadership(raftGroupId, RatisIds.peerId(target), timeout)),
                 "transfer leadership to " + target);
+    }
+
+    /**
+     * A leader never commits a configuration without itself: Ratis then closes the leader's
+     * division from inside its own commit path, and a proposal submitted at that moment blocks
+     * that close for a day (the division's client executor waits for the monitor the close
+     * holds). Instead leadership goes first to a member that stays, and the change fails with
+     * {@link NotLeaderException} naming it, so the caller repeats it there.
+     */
+    private CompletableFuture<Void> handOverBeforeLeaving(List<Replica> members) {
+        Set<NodeId> current = members().stream().map(Replica::node).collect(Collectors.toSet());
+        List<NodeId> heirs = members.stream().map(Replica::node).filter(current::contains).toList();
+        if (heirs.isEmpty()) {
+            return CompletableFuture.failedFuture(new ReplicationException(group + ": the new members " + members
+                    + " share no member with the current configuration, so no one can take over the leadership", null));
+        }
+        CompletableFuture<Void> handedOver = new CompletableFuture<>();
+        handOver(heirs, 0, handedOver);
+        return handedOver;
+    }
+
+    /**
+     * Transfers leadership to {@code heirs[next]}, or, if that fails while this replica still
+     * leads (an heir still catching up under load may lose the election it was asked to hold),
+     * to the following heir, twice round at most; {@code result} fails with
+     * {@link NotLeaderException} naming whoever leads once this replica does not.
+     */
+    private void handOver(List<NodeId> heirs, int next, CompletableFuture<Void> result) {
+        NodeId heir = heirs.get(next % heirs.size());
+        transferLeadership(heir, requestTimeout).whenComplete((done, failure) -> {
+            // Leadership may also have moved elsewhere meanwhile: the change then belongs there.
+            Optional<NodeId> leader = failure == null ? Optional.of(heir) : leader().filter(node -> !node.equals(self));
+            if (leader.isPresent()) {
+                result.completeExceptionally(replies.notLeader(leader));
+            } else if (next + 1 < 2 * heirs.size() && division.getInfo().isLeader()) {
+                handOver(heirs, next + 1, result);
+            } else {
+                result.completeExceptionally(failure);
+            }
+        });
     }
 
     /** The index of the first entry still in this replica's log (for tests of log purging). */

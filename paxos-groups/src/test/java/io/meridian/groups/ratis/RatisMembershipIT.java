@@ -2,15 +2,22 @@ package io.meridian.groups.ratis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meridian.groups.NodeId;
+import io.meridian.groups.NotLeaderException;
 import io.meridian.storage.GroupId;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -98,5 +105,60 @@ class RatisMembershipIT extends RatisClusterFixture {
         Await.until(APPLY_WAIT, closedFollower + " catches up after reopening",
                 () -> reopened.commands().size() == proposed.size());
         assertEquals(proposed, reopened.commands());
+    }
+
+    /**
+     * A leader asked to commit a configuration without itself hands leadership to a member that
+     * stays and answers "not leader" naming it; repeated there, the change commits, and the
+     * removed replica stops, all while proposals keep arriving (Ratis would otherwise close the
+     * leader's division from its own commit path, where a concurrent proposal can block it).
+     */
+    @Test
+    void aLeaderLeavingTheGroupHandsOverFirst() throws Exception {
+        cluster = RatisTestCluster.start(directory, 3);
+        List<NodeId> members = cluster.nodes();
+        cluster.startGroup(GROUP, members);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger accepted = new AtomicInteger();
+        Thread load = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 20_000 && !stop.get(); i++) {
+                try {
+                    cluster.proposeAtLeader(GROUP, "load-" + i);
+                    accepted.incrementAndGet();
+                } catch (Exception e) {
+                    // Leadership moves during the test; the load only has to keep arriving.
+                }
+            }
+        });
+        Await.until(APPLY_WAIT, "the load gets going", () -> accepted.get() >= 20);
+
+        // Asked at the leader to drop the leader. (Right after the group started, leadership may
+        // still move on its own under the load; the answer then names no leader: ask again.)
+        NodeId leader = null;
+        List<NodeId> staying = List.of();
+        Optional<NodeId> hint = Optional.empty();
+        for (int asked = 0; asked < 5 && hint.isEmpty(); asked++) {
+            NodeId current = cluster.awaitLeader(GROUP);
+            List<NodeId> others = members.stream().filter(node -> !node.equals(current)).toList();
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> cluster.log(current, GROUP).changeMembers(cluster.replicas(others)).get(10, TimeUnit.SECONDS));
+            hint = assertInstanceOf(NotLeaderException.class, refused.getCause()).leaderHint();
+            leader = current;
+            staying = others;
+        }
+        assertTrue(hint.isPresent() && staying.contains(hint.get()), "the hint names a member that stays: " + hint);
+
+        cluster.changeMembersAtLeader(GROUP, staying);
+        NodeId newLeader = cluster.awaitLeader(GROUP);
+        assertTrue(staying.contains(newLeader), newLeader + " leads");
+        assertEquals(cluster.replicas(staying), cluster.log(newLeader, GROUP).members());
+        cluster.host(leader).stopGroup(GROUP);
+        assertEquals(java.util.Set.of(), cluster.host(leader).groups());
+
+        int before = accepted.get();
+        Await.until(APPLY_WAIT, "proposals go on after the change", () -> accepted.get() >= before + 20);
+        stop.set(true);
+        load.join(APPLY_WAIT.toMillis());
+        assertFalse(load.isAlive(), "the load stops");
     }
 }

@@ -12,7 +12,9 @@ import io.meridian.api.v1.DatabaseGrpc;
 import io.meridian.api.v1.GroupInfo;
 import io.meridian.api.v1.KeyRange;
 import io.meridian.api.v1.ListGroupsRequest;
+import io.meridian.api.v1.ListRangesRequest;
 import io.meridian.api.v1.Mutation;
+import io.meridian.api.v1.RangeInfo;
 import io.meridian.api.v1.ReadRequest;
 import io.meridian.api.v1.ReadResponse;
 import io.meridian.api.v1.Row;
@@ -142,6 +144,17 @@ final class TestClient implements AutoCloseable {
                 backOff();
             }
         }
+    }
+
+    /** The id of the range that holds {@code key}. */
+    long rangeHolding(String key) {
+        ByteString k = bytes(key);
+        return admin().listRanges(ListRangesRequest.getDefaultInstance()).getRangesList().stream()
+                .map(RangeInfo::getRange)
+                .filter(r -> ByteString.unsignedLexicographicalComparator().compare(r.getSpan().getStart(), k) <= 0
+                        && (r.getSpan().getEnd().isEmpty()
+                                || ByteString.unsignedLexicographicalComparator().compare(k, r.getSpan().getEnd()) < 0))
+                .findFirst().orElseThrow().getRangeId();
     }
 
     /** The group's current leader as the cluster reports it, if it has one. */

@@ -86,12 +86,12 @@ class TransactionsIT {
             for (int a = 0; a < ACCOUNTS; a++) {
                 long target = groups.get(a % groups.size());
                 if (target != 1) {
-                    long rangeId = rangeHolding(n1, account(a));
+                    long rangeId = n1.rangeHolding(account(a));
                     n1.admin().moveRange(MoveRangeRequest.newBuilder().setRangeId(rangeId).setTargetGroupId(target)
                             .build());
                 }
             }
-            long receipts = rangeHolding(n1, "r/x");
+            long receipts = n1.rangeHolding("r/x");
             n1.admin().moveRange(MoveRangeRequest.newBuilder().setRangeId(receipts).setTargetGroupId(groups.get(3))
                     .build());
             List<Mutation> initial = new ArrayList<>();
@@ -400,15 +400,6 @@ class TransactionsIT {
         return "acct/" + a;
     }
 
-    private static long rangeHolding(TestClient client, String key) {
-        ByteString k = bytes(key);
-        return client.admin().listRanges(ListRangesRequest.getDefaultInstance()).getRangesList().stream()
-                .map(RangeInfo::getRange)
-                .filter(r -> ByteString.unsignedLexicographicalComparator().compare(r.getSpan().getStart(), k) <= 0
-                        && (r.getSpan().getEnd().isEmpty()
-                                || ByteString.unsignedLexicographicalComparator().compare(k, r.getSpan().getEnd()) < 0))
-                .findFirst().orElseThrow().getRangeId();
-    }
 
     private static String gatewayFor(int client, Set<String> avoid) {
         List<String> nodes = new ArrayList<>(List.of("n1", "n2", "n3"));

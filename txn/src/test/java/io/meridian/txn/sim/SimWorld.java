@@ -49,7 +49,7 @@ final class SimWorld implements AutoCloseable {
     /** The protocol's timing in the simulation: short, so a run of a few seconds sees many timeouts. */
     static final TxnOptions TXN_OPTIONS = new TxnOptions(Duration.ofMillis(600), Duration.ofMillis(150),
             Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(150),
-            Duration.ofMillis(300));
+            Duration.ofMillis(300), Duration.ofMillis(40));
     static final GroupReplicaOptions GROUP_OPTIONS = GroupReplicaOptions.defaults()
             .withLease(Duration.ofMillis(300), Duration.ofMillis(50));
 
