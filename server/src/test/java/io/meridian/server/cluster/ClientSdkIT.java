@@ -132,6 +132,7 @@ class ClientSdkIT {
             }
             // The function ran once per attempt: every re-run followed an abort the SDK retried.
             assertEquals(functionRuns.get(), results.stream().mapToInt(TransactionResult::attempts).sum());
+            assertTrue(functionRuns.get() > total, "the contention produced aborts: " + functionRuns.get() + " runs");
 
             try (ReadOnlyTransaction snapshot = client.readOnlyTransaction()) {
                 assertEquals(Optional.of(Long.toString(total)), snapshot.get("ctr/a").map(KeyValue::valueUtf8));
