@@ -6,6 +6,7 @@ import io.meridian.api.v1.BeginTransactionResponse;
 import io.meridian.api.v1.CommitRequest;
 import io.meridian.api.v1.CommitResponse;
 import io.meridian.api.v1.DatabaseGrpc;
+import io.meridian.api.v1.KeepAliveRequest;
 import io.meridian.api.v1.ReadRequest;
 import io.meridian.api.v1.ReadResponse;
 import io.meridian.api.v1.RollbackRequest;
@@ -109,6 +110,25 @@ final class ReadWriteAttempt extends TransactionReads implements ReadWriteTransa
             return committed;
         } catch (MeridianException e) {
             state = State.FAILED;
+            note(e);
+            throw e;
+        }
+    }
+
+    @Override
+    public void keepAlive() {
+        Begun txn;
+        synchronized (this) {
+            checkOpen();
+            txn = begun;
+        }
+        if (txn == null) {
+            return;
+        }
+        try {
+            Blocking.join(core.call(txn.address(), DatabaseGrpc.getKeepAliveMethod(),
+                    KeepAliveRequest.newBuilder().setTransactionId(txn.id()).build()));
+        } catch (MeridianException e) {
             note(e);
             throw e;
         }

@@ -21,6 +21,18 @@ public interface ReadWriteTransaction extends TransactionContext, AutoCloseable 
      */
     Timestamp commit();
 
+    /**
+     * Tells the server the transaction is still in use. The server ends a transaction that has
+     * made no request for 10 s (its idle timeout) and releases its locks; a program that holds a
+     * transaction open while it waits for something else (a person, another system) calls this
+     * every few seconds meanwhile. Does nothing before the transaction began (its first read).
+     *
+     * @throws NotFoundException          ({@code TRANSACTION_NOT_FOUND}) if the server already ended it
+     * @throws MeridianException          if the server cannot be reached
+     * @throws IllegalStateException      after commit or rollback
+     */
+    void keepAlive();
+
     /** Abandons the transaction and releases its locks (best effort; never throws). */
     void rollback();
 

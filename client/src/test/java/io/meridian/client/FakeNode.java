@@ -19,6 +19,8 @@ import io.meridian.api.v1.ListRangesResponse;
 import io.meridian.api.v1.Mutation;
 import io.meridian.api.v1.ReadRequest;
 import io.meridian.api.v1.ReadResponse;
+import io.meridian.api.v1.KeepAliveRequest;
+import io.meridian.api.v1.KeepAliveResponse;
 import io.meridian.api.v1.RollbackRequest;
 import io.meridian.api.v1.RollbackResponse;
 import io.meridian.api.v1.Row;
@@ -56,6 +58,7 @@ final class FakeNode {
     final List<ReadRequest> reads = new CopyOnWriteArrayList<>();
     final List<CommitRequest> commits = new CopyOnWriteArrayList<>();
     final List<RollbackRequest> rollbacks = new CopyOnWriteArrayList<>();
+    final List<KeepAliveRequest> keepAlives = new CopyOnWriteArrayList<>();
     /** The priority answered to each read-write begin, in order. */
     final List<Long> grantedPriorities = new CopyOnWriteArrayList<>();
     private Server server;
@@ -180,6 +183,16 @@ final class FakeNode {
                 }
             }
             complete(out, CommitResponse.newBuilder().setCommitTimestamp(micros(ts)).build());
+        }
+
+        @Override
+        public void keepAlive(KeepAliveRequest request, StreamObserver<KeepAliveResponse> out) {
+            keepAlives.add(request);
+            if (!openTxns.containsKey(request.getTransactionId())) {
+                out.onError(Statuses.fromNode(Status.Code.NOT_FOUND, "TRANSACTION_NOT_FOUND"));
+                return;
+            }
+            complete(out, KeepAliveResponse.getDefaultInstance());
         }
 
         @Override

@@ -289,6 +289,24 @@ class ReadWriteTransactionTest {
     }
 
     @Test
+    void handDrivenTransactionKeepsItselfAliveOnRequestAndLearnsWhenItEnded() {
+        try (ReadWriteTransaction txn = client.beginReadWriteTransaction()) {
+            txn.keepAlive();
+            assertTrue(node.keepAlives.isEmpty(), "nothing to keep alive before the first read");
+            txn.get("counter");
+            txn.keepAlive();
+            assertEquals(1, node.keepAlives.size());
+
+            node.forgetTransactions();
+            NotFoundException e = assertThrows(NotFoundException.class, txn::keepAlive);
+            assertEquals("TRANSACTION_NOT_FOUND", e.reason());
+            txn.put("counter", "7");
+            assertThrows(NotFoundException.class, txn::commit, "the ended transaction cannot commit");
+        }
+        assertEquals("41", cluster.value("counter"));
+    }
+
+    @Test
     void handDrivenTransactionRollsBackOnClose() {
         try (ReadWriteTransaction txn = client.beginReadWriteTransaction()) {
             txn.get("counter");

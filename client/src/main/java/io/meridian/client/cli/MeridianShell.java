@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -44,6 +47,8 @@ public final class MeridianShell {
     static final String HISTORY_VARIABLE = "MERIDIAN_HISTORY";
     /** The deadline of each request, and how long a request that cannot be served is retried. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** How often an open read-write transaction is kept alive while the shell waits for input. */
+    static final Duration KEEP_ALIVE_INTERVAL = Duration.ofSeconds(3);
 
     private MeridianShell() {
     }
@@ -96,7 +101,7 @@ public final class MeridianShell {
         try (client) {
             if (options.exec()) {
                 BufferedReader commands = new BufferedReader(new StringReader(String.join("\n", options.commands())));
-                return ShellLoop.run(session(client, out, err), LineSource.of(commands), ShellLoop.OnError.STOP);
+                return loop(session(client, out, err), LineSource.of(commands), ShellLoop.OnError.STOP);
             }
             return interact(client, environment, System.in, out, err);
         } catch (IOException e) {
@@ -136,13 +141,13 @@ public final class MeridianShell {
             PrintStream err) throws IOException {
         if (!stdinIsTerminal()) {
             BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            return ShellLoop.run(session(client, out, err), LineSource.of(lines), ShellLoop.OnError.CONTINUE_AND_FAIL);
+            return loop(session(client, out, err), LineSource.of(lines), ShellLoop.OnError.CONTINUE_AND_FAIL);
         }
         Terminal terminal = TerminalBuilder.builder().system(true).encoding(StandardCharsets.UTF_8).build();
         try (TerminalConsole console = new TerminalConsole(terminal, historyFile(environment))) {
             PrintWriter screen = console.writer();
             ShellSession session = new ShellSession(client, screen, screen, System::nanoTime);
-            return ShellLoop.run(session, console, ShellLoop.OnError.CONTINUE_AND_SUCCEED);
+            return loop(session, console, ShellLoop.OnError.CONTINUE_AND_SUCCEED);
         }
     }
 
@@ -163,6 +168,23 @@ public final class MeridianShell {
             return (Boolean) isTerminal.invoke(console);
         } catch (ReflectiveOperationException e) {
             return true;
+        }
+    }
+
+    /**
+     * Runs {@code session} on {@code lines} while a timer keeps its open read-write transaction
+     * alive every {@link #KEEP_ALIVE_INTERVAL} (the server ends one idle for 10 s; a person may
+     * think longer between commands).
+     */
+    private static int loop(ShellSession session, LineSource lines, ShellLoop.OnError onError) throws IOException {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("meridian-shell-keepalive").factory());
+        try {
+            timer.scheduleWithFixedDelay(session::keepOpenTransactionAlive, KEEP_ALIVE_INTERVAL.toMillis(),
+                    KEEP_ALIVE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            return ShellLoop.run(session, lines, onError);
+        } finally {
+            timer.shutdownNow();
         }
     }
 

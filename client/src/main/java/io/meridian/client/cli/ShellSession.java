@@ -68,7 +68,8 @@ final class ShellSession {
     private final PrintWriter out;
     private final PrintWriter err;
     private final LongSupplier nanoTime;
-    private Transaction transaction = new NoTransaction();
+    /** Volatile: the keep-alive timer reads it ({@link #keepOpenTransactionAlive}). */
+    private volatile Transaction transaction = new NoTransaction();
     private boolean timing;
 
     /**
@@ -106,6 +107,22 @@ final class ShellSession {
             }
         }
         return Outcome.OK;
+    }
+
+    /**
+     * Keeps an open read-write transaction alive while the user thinks: the server ends a
+     * transaction that made no request for 10 s. Called every few seconds by a timer thread,
+     * concurrently with {@link #execute}. A failure is not printed here; the transaction's next
+     * command meets it and reports it.
+     */
+    void keepOpenTransactionAlive() {
+        if (transaction instanceof ReadWrite readWrite) {
+            try {
+                readWrite.txn().keepAlive();
+            } catch (RuntimeException e) {
+                // Ended meanwhile (committed, rolled back, or by the server): the next command says so.
+            }
+        }
     }
 
     /**

@@ -32,6 +32,8 @@ import io.meridian.api.v1.RangeDescriptor;
 import io.meridian.api.v1.RangeInfo;
 import io.meridian.api.v1.ReadRequest;
 import io.meridian.api.v1.ReadResponse;
+import io.meridian.api.v1.KeepAliveRequest;
+import io.meridian.api.v1.KeepAliveResponse;
 import io.meridian.api.v1.RollbackRequest;
 import io.meridian.api.v1.RollbackResponse;
 import io.meridian.api.v1.Row;
@@ -371,6 +373,14 @@ final class FakeVersionedCluster implements AutoCloseable {
                 long at = tick();
                 apply(request.getMutationsList(), at);
                 o.onNext(CommitResponse.newBuilder().setCommitTimestamp(timestamp(at)).build());
+            });
+        }
+
+        @Override
+        public void keepAlive(KeepAliveRequest request, StreamObserver<KeepAliveResponse> observer) {
+            serve("KeepAlive", observer, o -> {
+                transaction(request.getTransactionId());
+                o.onNext(KeepAliveResponse.getDefaultInstance());
             });
         }
 

@@ -48,6 +48,19 @@ class ShellSessionTest {
     }
 
     @Test
+    void anOpenReadWriteTransactionIsKeptAliveAndNothingElseIs() {
+        session.keepOpenTransactionAlive();
+        session.execute("begin read-only; get a");
+        session.keepOpenTransactionAlive();
+        session.execute("commit; begin; get a");
+        session.keepOpenTransactionAlive();
+        session.execute("rollback");
+        session.keepOpenTransactionAlive();
+
+        assertEquals(1, fake.calls().stream().filter("KeepAlive"::equals).count(), fake.calls().toString());
+    }
+
+    @Test
     void putThenGetShowsTheValueAndTheTimestampsUsed() {
         assertEquals(ShellSession.Outcome.OK, session.execute("put greeting hello"));
         session.execute("get greeting");

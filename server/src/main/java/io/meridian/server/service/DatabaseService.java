@@ -11,6 +11,8 @@ import io.meridian.api.v1.CommitResponse;
 import io.meridian.api.v1.DatabaseGrpc;
 import io.meridian.api.v1.ReadRequest;
 import io.meridian.api.v1.ReadResponse;
+import io.meridian.api.v1.KeepAliveRequest;
+import io.meridian.api.v1.KeepAliveResponse;
 import io.meridian.api.v1.RollbackRequest;
 import io.meridian.api.v1.RollbackResponse;
 import io.meridian.api.v1.TimestampBound;
@@ -157,6 +159,14 @@ public final class DatabaseService extends DatabaseGrpc.DatabaseImplBase {
                 readWrite.txn().rollback();
             }
             return RollbackResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void keepAlive(KeepAliveRequest request, StreamObserver<KeepAliveResponse> observer) {
+        Calls.unary(observer, mapper, CallKind.READ, () -> {
+            txns.use(request.getTransactionId());
+            return KeepAliveResponse.getDefaultInstance();
         });
     }
 

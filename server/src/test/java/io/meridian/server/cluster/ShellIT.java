@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +146,18 @@ class ShellIT {
     }
 
     @Test
+    void aTransactionOutlivesAPauseLongerThanTheServersIdleTimeout() throws Exception {
+        // The user pauses 12 s inside a transaction; the server ends a transaction idle for 10 s
+        // unless the shell keeps it alive. The pause is the scenario itself, not a wait for a condition.
+        Run run = run(shellCommand(List.of("shell", "--endpoints", endpoints)), Map.of(),
+                "begin\nget pause/k\n", new Pause("locked until commit or rollback", Duration.ofSeconds(12)),
+                "put pause/k after-pause\ncommit\nget pause/k\n");
+        assertEquals(0, run.exit(), run.both());
+        assertTrue(run.out().contains("OK, committed at "), run.both());
+        assertTrue(run.out().contains("pause/k = after-pause  (version "), run.both());
+    }
+
+    @Test
     void execStopsAtTheFirstFailedCommand() throws Exception {
         Run ok = shell(List.of("exec", "--endpoints", endpoints, "put script/a 1; get script/a"), Map.of(), "");
         assertEquals(0, ok.exit(), ok.both());
@@ -206,17 +219,44 @@ class ShellIT {
         return command;
     }
 
+    /** Once the output shows {@code after}, the user waits {@code length} before typing on. */
+    private record Pause(String after, Duration length) {
+    }
+
     private static Run run(List<String> command, Map<String, String> environment, String input) throws Exception {
+        return run(command, environment, input, null, "");
+    }
+
+    /**
+     * Runs {@code command}, writing {@code input} to its standard input, then, if {@code pause}
+     * is given, waiting for its output to show {@code pause.after()}, then {@code pause.length()},
+     * then writing {@code more}.
+     */
+    private static Run run(List<String> command, Map<String, String> environment, String input, Pause pause,
+            String more) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("MERIDIAN_ENDPOINTS");
         builder.environment().put("MERIDIAN_HISTORY", "");
         builder.environment().putAll(environment);
         Process process = builder.start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+        StringBuffer printed = new StringBuffer();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream(), printed));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
         try (OutputStream stdin = process.getOutputStream()) {
             stdin.write(input.getBytes(StandardCharsets.UTF_8));
             stdin.flush();
+            if (pause != null) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PROCESS_PATIENCE_SECONDS);
+                while (printed.indexOf(pause.after()) < 0) {
+                    if (System.nanoTime() > deadline || !process.isAlive()) {
+                        throw new AssertionError("the shell never printed '" + pause.after() + "': " + printed);
+                    }
+                    Thread.sleep(20);
+                }
+                Thread.sleep(pause.length().toMillis());
+                stdin.write(more.getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+            }
             if (command.getFirst().equals("script")) {
                 // script(1) hangs up its terminal when its input ends; the shell reads up to quit first.
                 process.waitFor(PROCESS_PATIENCE_SECONDS, TimeUnit.SECONDS);
@@ -230,8 +270,17 @@ class ShellIT {
     }
 
     private static String readAll(java.io.InputStream stream) {
-        try {
-            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        return readAll(stream, new StringBuffer());
+    }
+
+    /** Reads {@code stream} to its end, appending what arrives to {@code seen} as it comes. */
+    private static String readAll(java.io.InputStream stream, StringBuffer seen) {
+        try (java.io.Reader reader = new java.io.InputStreamReader(stream, StandardCharsets.UTF_8)) {
+            char[] buffer = new char[4096];
+            for (int n; (n = reader.read(buffer)) >= 0; ) {
+                seen.append(buffer, 0, n);
+            }
+            return seen.toString();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

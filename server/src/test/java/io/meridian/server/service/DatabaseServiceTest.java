@@ -24,6 +24,7 @@ import io.meridian.api.v1.KeyRange;
 import io.meridian.api.v1.Mutation;
 import io.meridian.api.v1.ReadRequest;
 import io.meridian.api.v1.ReadResponse;
+import io.meridian.api.v1.KeepAliveRequest;
 import io.meridian.api.v1.RollbackRequest;
 import io.meridian.api.v1.Row;
 import io.meridian.api.v1.TimestampBound;
@@ -53,6 +54,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +77,8 @@ class DatabaseServiceTest {
     private static final long NOW_MICROS = 9_000;
 
     private final InMemoryGroups groups = new InMemoryGroups();
+    /** The transaction registry's clock: it stands still unless a test moves it. */
+    private final AtomicLong registryNanos = new AtomicLong();
     private ExecutorService executor;
     private ExecutorScheduler scheduler;
     private Server server;
@@ -111,7 +115,7 @@ class DatabaseServiceTest {
                 new NodeTxnTransport(caller, executor, Duration.ofSeconds(5)), TxnOptions.defaults(), new Random(7));
         DatabaseService service = new DatabaseService(ReadGateway.create(cache, caller, strongNow),
                 new CommitGateway(cache, driver),
-                new TransactionRegistry(Duration.ofSeconds(10), System::nanoTime),
+                new TransactionRegistry(Duration.ofSeconds(10), registryNanos::get),
                 new StatusMapper(node -> Optional.empty()), strongNow);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).executor(executor).addService(service).build().start();
@@ -343,6 +347,26 @@ class DatabaseServiceTest {
         db.rollback(RollbackRequest.newBuilder().setTransactionId(strong.getTransactionId()).build());
         assertEquals(Status.Code.NOT_FOUND, code(() -> db.rollback(RollbackRequest.newBuilder()
                 .setTransactionId(strong.getTransactionId()).build())));
+    }
+
+    @Test
+    void keepAliveHoldsAnIdleTransactionOpenAndFailsOnceItEnded() {
+        ByteString txn = db.beginTransaction(BeginTransactionRequest.newBuilder().setOptions(TransactionOptions
+                .newBuilder().setReadWrite(TransactionOptions.ReadWrite.getDefaultInstance())).build()).getTransactionId();
+        KeepAliveRequest keepAlive = KeepAliveRequest.newBuilder().setTransactionId(txn).build();
+        TransactionSelector inTxn = TransactionSelector.newBuilder().setTransactionId(txn).build();
+
+        for (int i = 0; i < 3; i++) {
+            registryNanos.addAndGet(Duration.ofSeconds(8).toNanos());
+            db.keepAlive(keepAlive);
+        }
+        // 24 s after it began, 8 s idle: still open.
+        registryNanos.addAndGet(Duration.ofSeconds(8).toNanos());
+        db.read(ReadRequest.newBuilder().setTransaction(inTxn).addKeys(bytes("a")).build());
+
+        registryNanos.addAndGet(Duration.ofSeconds(11).toNanos());
+        assertEquals(Status.Code.NOT_FOUND, code(() -> db.keepAlive(keepAlive)));
+        assertEquals(Status.Code.NOT_FOUND, code(() -> db.keepAlive(KeepAliveRequest.getDefaultInstance())));
     }
 
     @Test
