@@ -1,0 +1,37 @@
+package io.meridian.chaos.run;
+
+import io.meridian.chaos.history.Action;
+import io.meridian.chaos.history.Checker;
+import io.meridian.chaos.history.Outcome;
+import io.meridian.client.MeridianClient;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One kind of load and the properties its history must have. Implementations are
+ * thread-safe: many clients call {@link #next} and {@link #run} at once.
+ */
+public interface Workload {
+
+    /** What a finished operation did: its outcome and its action with what it observed. */
+    record Done(Outcome outcome, Action action) {
+    }
+
+    /** The workload's name, e.g. {@code bank}. */
+    String name();
+
+    /** Creates the initial data (before any client runs); may retry until the cluster serves. */
+    void setUp(MeridianClient client);
+
+    /** What client {@code process} does next, chosen with {@code random}; observed values left empty. */
+    Action next(int process, Random random);
+
+    /**
+     * Runs {@code planned} and says how it ended. Failures are outcomes, never exceptions; see
+     * {@link Outcomes}.
+     */
+    Done run(MeridianClient client, Action planned);
+
+    /** The checkers for this workload's histories. */
+    List<Checker> checkers();
+}
