@@ -157,8 +157,10 @@ public final class ReadWriteTxn {
             outcome = CompletableFuture.failedFuture(e);
         }
         return outcome.whenComplete((ts, failure) -> {
-            // The groups only read release their locks; written ones did as they finished.
-            if (failure != null) {
+            // Failed for certain: the groups only read release their locks (written ones did as
+            // they finished). After an ambiguous end they keep them until the idle timeout: the
+            // transaction may yet commit at a timestamp their locks must still protect.
+            if (failure != null && Failures.unwrap(failure) instanceof TxnAbortedException) {
                 releaseAll(reads);
             }
         });
@@ -206,10 +208,20 @@ public final class ReadWriteTxn {
 
     /** Nothing written: validate every read group; the reads hold together at a time below every bound. */
     private CompletableFuture<Timestamp> commitReadOnly(Set<GroupId> reads) {
-        return validateAll(reads).thenCompose(validUntil -> {
-            Timestamp ts = Timestamp.min(driver.trueTime().now().latest(), validUntil);
-            releaseAll(reads);
-            return driver.waitUntilAfter(ts);
+        return validateAll(reads).thenCompose(validUntil ->
+                releaseAfter(Timestamp.min(driver.trueTime().now().latest(), validUntil), reads));
+    }
+
+    /**
+     * Waits until {@code ts} has certainly passed everywhere (TT.now().earliest > ts), then lets
+     * the groups only read release their locks. Not before: a writer that took a lock released
+     * earlier could be given a timestamp at or below {@code ts} by a leader whose clock is
+     * behind, and the transaction's reads would no longer hold at {@code ts}.
+     */
+    private CompletableFuture<Timestamp> releaseAfter(Timestamp ts, Set<GroupId> readOnly) {
+        return driver.waitUntilAfter(ts).thenApply(after -> {
+            releaseAll(readOnly);
+            return ts;
         });
     }
 
@@ -225,9 +237,8 @@ public final class ReadWriteTxn {
                     if (failure != null) {
                         throw outcomeOfCommitStep(failure);
                     }
-                    releaseAll(readOnly);
                     return new Timestamp(reply.getCommitted().getCommitTsMicros());
-                }));
+                }).thenCompose(ts -> releaseAfter(ts, readOnly)));
     }
 
     private CompletableFuture<Timestamp> commitTwoPhase(Map<GroupId, List<Mutation>> byGroup, Set<GroupId> reads,
@@ -271,8 +282,7 @@ public final class ReadWriteTxn {
                     .setDeadlineMicros(deadline);
             return send(coordinator, TxnRequest.newBuilder().setCoordinate(coordinate)).handle((reply, commitFailure) -> {
                 if (commitFailure == null) {
-                    releaseAll(readOnly);
-                    return CompletableFuture.completedFuture(new Timestamp(reply.getDecision().getCommitTsMicros()));
+                    return releaseAfter(new Timestamp(reply.getDecision().getCommitTsMicros()), readOnly);
                 }
                 Throwable cause = Failures.unwrap(commitFailure);
                 if (cause instanceof TxnAbortedException || isNothingDone(cause)) {

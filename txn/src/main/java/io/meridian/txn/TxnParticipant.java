@@ -336,6 +336,12 @@ public final class TxnParticipant implements AutoCloseable {
                 .thenApply(record -> TxnReply.newBuilder().setDecision(record).build());
     }
 
+    /**
+     * The gateway is done with the transaction here: one that only read here is rolled back and
+     * its locks go. One committing here keeps its locks: its outcome ends it, or, for a group
+     * that only validated its reads, the idle sweep (see docs/transactions.md, "Known limits":
+     * releasing them on this message broke serializability in the simulator).
+     */
     private CompletableFuture<TxnReply> release(TxnRequest request) {
         TxnId id = txnId(request);
         Epoch e;

@@ -135,6 +135,16 @@ public final class BankWorkload implements Workload {
         return Long.parseLong(text);
     }
 
+    /** Every second account starts a range. */
+    @Override
+    public List<String> splitKeys() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 2; i < accounts.size(); i += 2) {
+            keys.add(accounts.get(i));
+        }
+        return keys;
+    }
+
     @Override
     public List<Checker> checkers() {
         return List.of(new BankChecker(initialBalance * accounts.size(), accounts, false));

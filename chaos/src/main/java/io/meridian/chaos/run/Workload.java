@@ -20,8 +20,12 @@ public interface Workload {
     /** The workload's name, e.g. {@code bank}. */
     String name();
 
-    /** Creates the initial data (before any client runs); may retry until the cluster serves. */
-    void setUp(MeridianClient client);
+    /**
+     * Creates the initial data (before any client runs); may retry until the cluster serves.
+     * By default there is none: the workload's keys start absent.
+     */
+    default void setUp(MeridianClient client) {
+    }
 
     /** What client {@code process} does next, chosen with {@code random}; observed values left empty. */
     Action next(int process, Random random);
@@ -34,4 +38,7 @@ public interface Workload {
 
     /** The checkers for this workload's histories. */
     List<Checker> checkers();
+
+    /** Keys to split the keyspace at, ascending, so that operations cross ranges (and groups). */
+    List<String> splitKeys();
 }
