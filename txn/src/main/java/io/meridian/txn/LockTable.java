@@ -91,6 +91,8 @@ public final class LockTable {
     private final LockIndex<LockHolder> held = new LockIndex<>(h -> h.span);
     private final LockIndex<LockRequest> waiting = new LockIndex<>(r -> r.span);
     private long nextSequence;
+    /** Why the table was {@linkplain #abortAll closed}, once it was. */
+    private AbortReason closedWith;
 
     /**
      * An empty table.
@@ -160,7 +162,7 @@ public final class LockTable {
         List<Runnable> effects = new ArrayList<>();
         CompletableFuture<Void> future = new CompletableFuture<>();
         synchronized (monitor) {
-            AbortReason reason = aborted.get(txn);
+            AbortReason reason = closedWith != null ? closedWith : aborted.get(txn);
             if (reason != null) {
                 return CompletableFuture.failedFuture(new TxnAbortedException(reason,
                         txn + " was already aborted here (" + reason + ")"));
@@ -201,7 +203,7 @@ public final class LockTable {
     public boolean markCommitting(TxnId txn) {
         Objects.requireNonNull(txn, "txn");
         synchronized (monitor) {
-            if (aborted.containsKey(txn)) {
+            if (closedWith != null || aborted.containsKey(txn)) {
                 return false;
             }
             // A transaction not yet known keeps this mark until it is released or aborted; its
@@ -253,11 +255,41 @@ public final class LockTable {
         runAll(effects);
     }
 
+    /**
+     * Closes the table: every transaction holding or waiting here is aborted with {@code reason}
+     * at once, its waiting requests fail, and nothing waiting is granted on the way (the locks do
+     * not pass to anyone: a leader that lost its lease must not let a waiting writer through
+     * because its readers' locks went). Later requests fail with {@code reason}, and
+     * {@link #markCommitting} answers false. Idempotent; the first reason is kept.
+     *
+     * @return the transactions that held or waited for a lock here
+     */
+    public List<TxnId> abortAll(AbortReason reason) {
+        Objects.requireNonNull(reason, "reason");
+        List<Runnable> effects = new ArrayList<>();
+        List<TxnId> ids;
+        synchronized (monitor) {
+            if (closedWith == null) {
+                closedWith = reason;
+            }
+            ids = new ArrayList<>(txns.keySet());
+            List<KeySpan> freed = new ArrayList<>();
+            for (TxnId id : ids) {
+                aborted.putIfAbsent(id, reason);
+                LockTxn state = txns.remove(id);
+                drop(state, reason, () -> id + " was aborted (" + reason + ")", freed, effects);
+            }
+            // Nothing is left waiting, so nothing is settled.
+        }
+        runAll(effects);
+        return ids;
+    }
+
     /** Why {@code txn} was aborted or wounded, if it was and has not been forgotten or released since. */
     public Optional<AbortReason> abortedReason(TxnId txn) {
         Objects.requireNonNull(txn, "txn");
         synchronized (monitor) {
-            return Optional.ofNullable(aborted.get(txn));
+            return Optional.ofNullable(aborted.getOrDefault(txn, closedWith));
         }
     }
 

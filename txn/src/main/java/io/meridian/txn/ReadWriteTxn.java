@@ -208,21 +208,24 @@ public final class ReadWriteTxn {
 
     /** Nothing written: validate every read group; the reads hold together at a time below every bound. */
     private CompletableFuture<Timestamp> commitReadOnly(Set<GroupId> reads) {
-        return validateAll(reads).thenCompose(validUntil ->
-                releaseAfter(Timestamp.min(driver.trueTime().now().latest(), validUntil), reads));
+        return validateAll(reads).thenCompose(validUntil -> {
+            Timestamp ts = Timestamp.min(driver.trueTime().now().latest(), validUntil);
+            releaseOnceAfter(ts, reads);
+            return driver.waitUntilAfter(ts);
+        });
     }
 
     /**
-     * Waits until {@code ts} has certainly passed everywhere (TT.now().earliest > ts), then lets
-     * the groups only read release their locks. Not before: a writer that took a lock released
-     * earlier could be given a timestamp at or below {@code ts} by a leader whose clock is
-     * behind, and the transaction's reads would no longer hold at {@code ts}.
+     * Lets the groups only read release their locks once {@code ts} has certainly passed
+     * everywhere (TT.now().earliest > ts), without holding up the commit's answer. Not before: a
+     * writer that took a lock released earlier could be given a timestamp at or below {@code ts}
+     * by a leader whose clock is behind, and the transaction's reads would no longer hold at
+     * {@code ts}.
      */
-    private CompletableFuture<Timestamp> releaseAfter(Timestamp ts, Set<GroupId> readOnly) {
-        return driver.waitUntilAfter(ts).thenApply(after -> {
-            releaseAll(readOnly);
-            return ts;
-        });
+    private void releaseOnceAfter(Timestamp ts, Set<GroupId> readOnly) {
+        if (!readOnly.isEmpty()) {
+            driver.waitUntilAfter(ts).thenRun(() -> releaseAll(readOnly));
+        }
     }
 
     private CompletableFuture<Timestamp> commitOneGroup(Map<GroupId, List<Mutation>> byGroup, Set<GroupId> reads) {
@@ -237,8 +240,10 @@ public final class ReadWriteTxn {
                     if (failure != null) {
                         throw outcomeOfCommitStep(failure);
                     }
-                    return new Timestamp(reply.getCommitted().getCommitTsMicros());
-                }).thenCompose(ts -> releaseAfter(ts, readOnly)));
+                    Timestamp ts = new Timestamp(reply.getCommitted().getCommitTsMicros());
+                    releaseOnceAfter(ts, readOnly);
+                    return ts;
+                }));
     }
 
     private CompletableFuture<Timestamp> commitTwoPhase(Map<GroupId, List<Mutation>> byGroup, Set<GroupId> reads,
@@ -282,7 +287,9 @@ public final class ReadWriteTxn {
                     .setDeadlineMicros(deadline);
             return send(coordinator, TxnRequest.newBuilder().setCoordinate(coordinate)).handle((reply, commitFailure) -> {
                 if (commitFailure == null) {
-                    return releaseAfter(new Timestamp(reply.getDecision().getCommitTsMicros()), readOnly);
+                    Timestamp ts = new Timestamp(reply.getDecision().getCommitTsMicros());
+                    releaseOnceAfter(ts, readOnly);
+                    return CompletableFuture.completedFuture(ts);
                 }
                 Throwable cause = Failures.unwrap(commitFailure);
                 if (cause instanceof TxnAbortedException || isNothingDone(cause)) {

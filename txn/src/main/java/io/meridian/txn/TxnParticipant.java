@@ -104,6 +104,8 @@ public final class TxnParticipant implements AutoCloseable {
         final long priority;
         long lastTouchMicros;
         boolean committing;
+        /** It only validated its reads here: nothing of it is written at this group. */
+        boolean validatedOnly;
         int inFlight;
 
         Active(long priority, long nowMicros) {
@@ -217,8 +219,13 @@ public final class TxnParticipant implements AutoCloseable {
             throw new IllegalArgumentException("validating reads needs the term they were read in (read_term)");
         }
         Active active = admit(e, id, request.getPriorityMicros(), request.getReadTerm());
-        return enterCommitPhase(e, id, active, List.of()).thenApply(validUntil -> TxnReply.newBuilder()
-                .setValidated(ValidUntil.newBuilder().setValidUntilMicros(validUntil.micros())).build());
+        return enterCommitPhase(e, id, active, List.of()).thenApply(validUntil -> {
+            synchronized (lock) {
+                active.validatedOnly = true;
+            }
+            return TxnReply.newBuilder()
+                    .setValidated(ValidUntil.newBuilder().setValidUntilMicros(validUntil.micros())).build();
+        });
     }
 
     private CompletableFuture<TxnReply> commitOnePhase(TxnRequest request) {
@@ -337,22 +344,28 @@ public final class TxnParticipant implements AutoCloseable {
     }
 
     /**
-     * The gateway is done with the transaction here: one that only read here is rolled back and
-     * its locks go. One committing here keeps its locks: its outcome ends it, or, for a group
-     * that only validated its reads, the idle sweep (see docs/transactions.md, "Known limits":
-     * releasing them on this message broke serializability in the simulator).
+     * The gateway is done with the transaction here: one that only read here is rolled back, and
+     * one that only validated its reads here is finished; either way its locks go. The gateway
+     * sends this for a validated group only once the transaction failed for certain or its
+     * commit timestamp has passed everywhere (TT.now().earliest above it), so a writer let through
+     * now commits above every timestamp the reads had to hold at. One committing writes here
+     * keeps its locks: its outcome ends it.
      */
     private CompletableFuture<TxnReply> release(TxnRequest request) {
         TxnId id = txnId(request);
         Epoch e;
         boolean abort;
+        boolean finish;
         synchronized (lock) {
             e = epoch;
             Active active = e == null ? null : e.txns.get(id);
             abort = active != null && !active.committing;
+            finish = active != null && active.committing && active.validatedOnly && active.inFlight == 0;
         }
         if (abort) {
             abortHere(e, id, AbortReason.ROLLED_BACK);
+        } else if (finish) {
+            finish(e, id);
         }
         return CompletableFuture.completedFuture(done());
     }
@@ -428,13 +441,18 @@ public final class TxnParticipant implements AutoCloseable {
         }
     }
 
+    /**
+     * The epoch's lease is over: all of its transactions lose their locks at once, and no
+     * request waiting in its table is granted on the way (see {@link LockTable#abortAll}).
+     */
     private void abortAll(Epoch old) {
-        List<TxnId> ids;
+        old.table.abortAll(AbortReason.LOCKS_LOST);
+        long now = nowMicros();
         synchronized (lock) {
-            ids = new ArrayList<>(old.txns.keySet());
-        }
-        for (TxnId id : ids) {
-            abortHere(old, id, AbortReason.LOCKS_LOST);
+            for (TxnId id : old.txns.keySet()) {
+                old.aborted.put(id, now);
+            }
+            old.txns.clear();
         }
     }
 

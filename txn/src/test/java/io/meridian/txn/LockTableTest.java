@@ -89,6 +89,25 @@ class LockTableTest {
     }
 
     @Test
+    void abortingEverythingGrantsNothingOnTheWayAndRefusesLaterRequests() {
+        // A validated reader (committing, so unwoundable) and a writer waiting behind it: when
+        // the leader's lease ends, the reader's lock must not pass to the writer.
+        assertGranted(acquire(YOUNGER, point("k"), Mode.SHARED));
+        assertTrue(table.markCommitting(YOUNGER));
+        CompletableFuture<Void> writer = acquire(YOUNGEST, point("k"), Mode.EXCLUSIVE);
+        assertWaiting(writer);
+
+        List<TxnId> aborted = table.abortAll(AbortReason.LOCKS_LOST);
+
+        assertEquals(Set.of(YOUNGER, YOUNGEST), Set.copyOf(aborted));
+        assertAborted(AbortReason.LOCKS_LOST, writer);
+        assertFalse(table.markCommitting(YOUNGEST));
+        assertEquals(Optional.of(AbortReason.LOCKS_LOST), table.abortedReason(OLDEST));
+        assertAborted(AbortReason.LOCKS_LOST, acquire(OLDEST, point("other"), Mode.SHARED));
+        assertEquals(0, table.size());
+    }
+
+    @Test
     void sharedLocksAreCompatible() {
         assertGranted(acquire(OLDER, point("k"), Mode.SHARED));
         assertGranted(acquire(YOUNGER, point("k"), Mode.SHARED));

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The two background duties of a participant, on the deterministic simulator with its short
  * timings ({@link SimWorld#TXN_OPTIONS}: idle timeout 600 ms, lock wait 150 ms, record retention
  * 1 s): a transaction whose gateway vanished is aborted after its idle timeout and its locks
- * released, and decision records are forgotten once their retention has passed.
+ * released; a group a committed transaction only read releases its read locks soon after the
+ * commit, not at the idle timeout; and decision records are forgotten once their retention has
+ * passed.
  */
 class TxnLifecycleTest {
 
@@ -86,6 +88,35 @@ class TxnLifecycleTest {
             long keepAliveMicros = SimWorld.TXN_OPTIONS.keepAliveInterval().toNanos() / 1_000;
             assertTrue(committedAt - vanishedAt >= idleMicros - keepAliveMicros,
                     "the lock was held until the idle timeout: released after " + (committedAt - vanishedAt) + "us");
+        }
+    }
+
+    @Test
+    void aGroupOnlyReadReleasesTheReadLocksOnceTheCommitTimestampHasPassed() {
+        try (SimWorld world = new SimWorld(new SimConfig(13, SimConfig.ClockMode.HONEST, Duration.ofSeconds(1), false),
+                dir)) {
+            world.start();
+            ByteString read = bytes(world.accounts.get(0));
+            ByteString written = world.accounts.stream().map(TaggedValue::bytes)
+                    .filter(key -> !world.router.groupOf(key).equals(world.router.groupOf(read)))
+                    .findFirst().orElseThrow();
+
+            // Reads one group, writes another: the read group only validates at commit.
+            ReadWriteTxn reader = world.driver(world.nodes.get(0)).begin(OptionalLong.empty());
+            CompletableFuture<Timestamp> first = reader.read(new ReadSpec.Keys(List.of(read)))
+                    .thenCompose(result -> reader.commit(List.of(new Mutation.Put(written, bytes("moved")))));
+            world.runUntil(first::isDone, LIMIT_MICROS, "the reading transaction's commit");
+            first.join();
+            long committedAt = world.nowMicros();
+
+            // A younger writer of the key read: it gets the lock without waiting for the idle timeout.
+            ReadWriteTxn writer = world.driver(world.nodes.get(1)).begin(OptionalLong.of(reader.priorityMicros() + 1));
+            CompletableFuture<Timestamp> second = writer.commit(List.of(new Mutation.Put(read, bytes("after"))));
+            world.runUntil(second::isDone, LIMIT_MICROS, "the writer's commit");
+            second.join();
+            long idleMicros = SimWorld.TXN_OPTIONS.idleTimeout().toNanos() / 1_000;
+            assertTrue(world.nowMicros() - committedAt < idleMicros / 2, "the writer waited "
+                    + (world.nowMicros() - committedAt) + "us, as if the read lock were kept until the idle timeout");
         }
     }
 
