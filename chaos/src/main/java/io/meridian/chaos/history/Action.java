@@ -78,4 +78,40 @@ public sealed interface Action {
             balances = balances == null ? null : Map.copyOf(balances);
         }
     }
+
+    /**
+     * stale-read: a blind write of {@code value} (unique in the run) to {@code key};
+     * {@code commitTimestampMicros} is the commit timestamp, or 0 when the write did not
+     * complete OK.
+     */
+    record TimedWrite(String key, long value, long commitTimestampMicros) implements Action {
+        public TimedWrite {
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /** How a {@link TimedRead} chose its timestamp. */
+    enum ReadBound {
+        /** Any timestamp no older than {@code boundMicros} before the read (bounded staleness). */
+        MAX_STALENESS,
+        /** Exactly {@code boundMicros} before the read (exact staleness). */
+        EXACT_STALENESS,
+        /** At the timestamp {@code boundMicros} itself (a snapshot read at a given timestamp). */
+        AT_TIMESTAMP
+    }
+
+    /**
+     * stale-read: a single-use read of {@code key} under {@code bound} and {@code boundMicros},
+     * invoked when the harness's wall clock read {@code invokedAtMicros} and completed at
+     * {@code completedAtMicros}; {@code observed} is the value read ({@code null} if absent) and
+     * {@code readTimestampMicros} the timestamp the read reported, or 0 when it did not
+     * complete OK.
+     */
+    record TimedRead(String key, ReadBound bound, long boundMicros, long invokedAtMicros, long completedAtMicros,
+            Long observed, long readTimestampMicros) implements Action {
+        public TimedRead {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(bound, "bound");
+        }
+    }
 }

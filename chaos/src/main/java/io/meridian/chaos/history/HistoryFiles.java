@@ -74,6 +74,13 @@ public final class HistoryFiles {
                     .name("expected").value(cas.expected()).name("next").value(cas.next());
             case Action.Transfer transfer -> json.name("type").value("transfer").name("from").value(transfer.from())
                     .name("to").value(transfer.to()).name("amount").value(transfer.amount());
+            case Action.TimedWrite write -> json.name("type").value("timed-write").name("key").value(write.key())
+                    .name("value").value(write.value()).name("commit_ts_us").value(write.commitTimestampMicros());
+            case Action.TimedRead read -> json.name("type").value("timed-read").name("key").value(read.key())
+                    .name("bound").value(read.bound().name().toLowerCase()).name("bound_us").value(read.boundMicros())
+                    .name("invoked_at_us").value(read.invokedAtMicros())
+                    .name("completed_at_us").value(read.completedAtMicros()).name("value").value(read.observed())
+                    .name("read_ts_us").value(read.readTimestampMicros());
             case Action.BankRead read -> {
                 json.name("type").value("read-all").name("read_ts_us").value(read.readTimestampMicros());
                 json.name("balances");

@@ -82,9 +82,7 @@ public final class RegisterChecker implements Checker {
             case Action.RegisterRead read -> Optional.of(read.key());
             case Action.RegisterWrite write -> Optional.of(write.key());
             case Action.RegisterCas cas -> Optional.of(cas.key());
-            case Action.ListTxn unused -> Optional.empty();
-            case Action.Transfer unused -> Optional.empty();
-            case Action.BankRead unused -> Optional.empty();
+            default -> Optional.empty();
         };
     }
 
@@ -331,9 +329,7 @@ public final class RegisterChecker implements Checker {
             case Action.RegisterRead read -> "read " + (read.observed() == null ? "nil" : read.observed());
             case Action.RegisterWrite write -> "write " + write.value();
             case Action.RegisterCas cas -> "cas " + cas.expected() + "->" + cas.next();
-            case Action.ListTxn unused -> "list-txn";
-            case Action.Transfer unused -> "transfer";
-            case Action.BankRead unused -> "bank-read";
+            default -> op.action().getClass().getSimpleName();
         };
         return "#" + op.index() + " p" + op.process() + " " + action + " " + op.outcome();
     }

@@ -3,8 +3,6 @@ package io.meridian.chaos.run;
 import io.meridian.chaos.history.CheckResult;
 import io.meridian.chaos.history.HistoryFiles;
 import io.meridian.client.MeridianClient;
-import io.meridian.server.local.LocalCluster;
-import io.meridian.server.local.NodeSpec;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +14,16 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * {@code bin/meridian chaos}: starts a fresh local cluster of node processes, shapes its ranges
- * for the workload, runs the workload with a nemesis, prints progress and a verdict, and keeps
- * the history ({@code history.jsonl}) and the node logs in the run's directory.
+ * {@code bin/meridian chaos}: starts a fresh local cluster of node processes whose node-to-node
+ * traffic runs through the fault-injecting proxy ({@link ChaosCluster}), shapes its ranges for
+ * the workload, runs the workload with one or more nemeses at once, prints progress and a
+ * verdict, and keeps the history ({@code history.jsonl}) and the node logs in the run's
+ * directory.
  *
  * <pre>
- * bin/meridian chaos [--workload bank|list-append|register] [--nemesis none|kill] [--time 30s]
- *                    [--clients 8] [--nodes 3] [--seed N] [--dir DIR]
+ * bin/meridian chaos [--workload bank|list-append|register|stale-read]
+ *                    [--nemesis none|kill|pause|partition|leadership|ranges[,...]] [--time 30s]
+ *                    [--clients 8] [--nodes 5] [--zones 3] [--seed N] [--dir DIR]
  * </pre>
  *
  * <p>Exit status: 0 when every checker passed, 1 when one found an anomaly (or something
@@ -30,21 +31,24 @@ import java.util.Random;
  */
 public final class ChaosMain {
 
-    private static final String USAGE = "usage: bin/meridian chaos [--workload bank|list-append|register] "
-            + "[--nemesis none|kill] [--time 30s] [--clients 8] [--nodes 3] [--seed N] [--dir DIR]";
+    private static final String USAGE = "usage: bin/meridian chaos [--workload bank|list-append|register|stale-read] "
+            + "[--nemesis none|kill|pause|partition|leadership|ranges[,...]] [--time 30s] [--clients 8] [--nodes 5] "
+            + "[--zones 3] [--seed N] [--dir DIR]";
 
     private ChaosMain() {
     }
 
     /** The run's settings, parsed from the command line. */
-    record Options(String workload, String nemesis, Duration time, int clients, int nodes, long seed, Path dir) {
+    record Options(String workload, List<String> nemeses, Duration time, int clients, int nodes, int zones, long seed,
+            Path dir) {
 
         static Options parse(String[] args) {
             String workload = "bank";
-            String nemesis = "none";
+            List<String> nemeses = List.of("none");
             Duration time = Duration.ofSeconds(30);
             int clients = 8;
-            int nodes = 3;
+            int nodes = 5;
+            int zones = 3;
             long seed = System.nanoTime() % 1_000_000;
             Path dir = Path.of("chaos-runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             for (int i = 0; i < args.length; i += 2) {
@@ -53,17 +57,32 @@ public final class ChaosMain {
                 }
                 String value = args[i + 1];
                 switch (args[i]) {
-                    case "--workload" -> workload = oneOf(value, "--workload", "bank", "list-append", "register");
-                    case "--nemesis" -> nemesis = oneOf(value, "--nemesis", "none", "kill");
+                    case "--workload" -> workload = oneOf(value, "--workload", Workload.NAMES.toArray(String[]::new));
+                    case "--nemesis" -> nemeses = nemeses(value);
                     case "--time" -> time = duration(value);
                     case "--clients" -> clients = positive(value, "--clients");
                     case "--nodes" -> nodes = positive(value, "--nodes");
+                    case "--zones" -> zones = positive(value, "--zones");
                     case "--seed" -> seed = Long.parseLong(value);
                     case "--dir" -> dir = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Options(workload, nemesis, time, clients, nodes, seed, dir);
+            if (nodes > ChaosCluster.NODES_MAX) {
+                throw new IllegalArgumentException("--nodes is at most " + ChaosCluster.NODES_MAX + ": " + nodes);
+            }
+            return new Options(workload, nemeses, time, clients, nodes, zones, seed, dir);
+        }
+
+        private static List<String> nemeses(String value) {
+            List<String> names = List.of(value.split(",", -1));
+            for (String name : names) {
+                oneOf(name, "--nemesis", ChaosCluster.NEMESES.toArray(String[]::new));
+            }
+            if (names.size() > 1 && names.contains("none")) {
+                throw new IllegalArgumentException("--nemesis none cannot be combined: " + value);
+            }
+            return names;
         }
 
         private static String oneOf(String value, String option, String... allowed) {
@@ -106,26 +125,23 @@ public final class ChaosMain {
 
     /** Runs one chaos run; true when the history passed every checker. */
     static boolean run(Options options, PrintStream out, PrintStream err) throws Exception {
-        Workload workload = switch (options.workload()) {
-            case "list-append" -> new ListAppendWorkload(ListAppendWorkload.PREFIX, 5);
-            case "register" -> new RegisterWorkload(RegisterWorkload.PREFIX, 3);
-            default -> new BankWorkload(8, 100);
-        };
+        Workload workload = Workload.named(options.workload());
         Files.createDirectories(options.dir());
-        out.println("meridian chaos: " + workload.name() + " with nemesis " + options.nemesis() + ", " + options.clients()
-                + " clients for " + options.time() + ", seed " + options.seed() + ", in " + options.dir());
-        try (LocalCluster cluster = LocalCluster.builder(options.dir().resolve("cluster")).nodes(options.nodes())
-                .fresh(true).progress(err::println).build()) {
-            cluster.start();
-            List<String> nodeIds = cluster.nodes().stream().map(NodeSpec::id).toList();
-            ClusterShape.spread(cluster.clientAddress(nodeIds.get(0)), workload.splitKeys(), 2, nodeIds);
-            List<String> endpoints = new ArrayList<>();
-            nodeIds.forEach(id -> endpoints.add(cluster.clientAddress(id)));
-            try (MeridianClient client = MeridianClient.builder().endpoints(endpoints).callTimeout(Duration.ofSeconds(15))
-                    .transactionTimeout(Duration.ofSeconds(20)).build();
-                 Nemesis nemesis = options.nemesis().equals("kill")
-                         ? new KillNemesis(cluster, new Random(options.seed()), Duration.ofSeconds(8), Duration.ofSeconds(3))
-                         : Nemesis.none()) {
+        out.println("meridian chaos: " + workload.name() + " with nemesis " + String.join(",", options.nemeses()) + ", "
+                + options.clients() + " clients for " + options.time() + ", " + options.nodes() + " nodes in "
+                + options.zones() + " zones (node-to-node traffic through the fault proxy), seed " + options.seed()
+                + ", in " + options.dir());
+        try (ChaosCluster chaos = ChaosCluster.start(options.dir(), options.nodes(), options.zones(), options.seed(),
+                err::println)) {
+            chaos.shape(workload.splitKeys(), 2);
+            Random random = new Random(options.seed());
+            List<Nemesis> nemeses = new ArrayList<>();
+            for (String name : options.nemeses()) {
+                nemeses.add(chaos.nemesis(name, new Random(random.nextLong()), workload.splitKeys()));
+            }
+            try (MeridianClient client = MeridianClient.builder().endpoints(chaos.clientAddresses())
+                    .callTimeout(Duration.ofSeconds(15)).transactionTimeout(Duration.ofSeconds(20)).build();
+                 Nemesis nemesis = Nemesis.all(nemeses)) {
                 nemesis.start();
                 WorkloadRunner.Result result = WorkloadRunner.run(client, workload,
                         new WorkloadRunner.Settings(options.clients(), options.time(), Long.MAX_VALUE, options.seed()),

@@ -13,6 +13,23 @@ import java.util.Random;
  */
 public interface Workload {
 
+    /** The workloads {@link #named} knows. */
+    List<String> NAMES = List.of("bank", "list-append", "register", "stale-read");
+
+    /**
+     * The workload called {@code name} (one of {@link #NAMES}) with its default keys and size:
+     * 8 accounts of 100, 5 lists, 3 registers, 3 keys read stale.
+     */
+    static Workload named(String name) {
+        return switch (name) {
+            case "bank" -> new BankWorkload(8, 100);
+            case "list-append" -> new ListAppendWorkload(ListAppendWorkload.PREFIX, 5);
+            case "register" -> new RegisterWorkload(RegisterWorkload.PREFIX, 3);
+            case "stale-read" -> new StaleReadWorkload(StaleReadWorkload.PREFIX, 3);
+            default -> throw new IllegalArgumentException("unknown workload " + name + "; known: " + NAMES);
+        };
+    }
+
     /** What a finished operation did: its outcome and its action with what it observed. */
     record Done(Outcome outcome, Action action) {
     }

@@ -15,11 +15,13 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A Meridian cluster on this machine: every node a separate JVM started from the current one
- * (same {@code java}, the JVM flags a node needs, the current class path), each in its own zone
- * ({@code z1..zN}) of region {@code local}, listening on {@code 127.0.0.1}, with its data under
+ * (same {@code java}, the JVM flags a node needs, the current class path), each in a zone
+ * ({@code z1..zN}) of region {@code local}, listening on {@code 127.0.0.1} (or a host name per
+ * node, {@link LocalClusterBuilder#nodeHosts}), with its data under
  * {@code <dir>/<node id>} and its stdout and stderr appended to {@code <dir>/<node id>.log}.
  *
  * <p>Used by {@code bin/meridian local}, by multi-process integration tests and by the chaos
@@ -62,6 +64,9 @@ public final class LocalCluster implements AutoCloseable {
     private final Options options;
     private final NodeCommand command;
     private final Map<String, List<String>> flagsByNode;
+    private final Map<String, List<String>> jvmFlagsByNode;
+    private final UnaryOperator<String> hostOfNode;
+    private final Consumer<List<NodeSpec>> beforeLaunch;
     private final Map<String, NodeProcess> running = new ConcurrentHashMap<>();
     /** Set by the shutdown hook: a node launched from now on is killed at once. */
     private volatile boolean exiting;
@@ -75,15 +80,18 @@ public final class LocalCluster implements AutoCloseable {
 
     LocalCluster(LocalClusterBuilder builder) {
         this.dir = builder.dir.toAbsolutePath().normalize();
-        this.options = new Options(builder.nodeCount, builder.layout, builder.fresh, builder.clientPortBase,
-                builder.raftPortBase, builder.nodeFlags, builder.startTimeout, builder.stopTimeout, builder.progress);
+        this.options = new Options(builder.nodeCount, builder.zoneCount, builder.layout, builder.fresh,
+                builder.clientPortBase, builder.raftPortBase, builder.nodeFlags, builder.startTimeout, builder.stopTimeout, builder.progress);
         this.command = builder.command.withMoreJvmFlags(builder.jvmFlags);
         this.flagsByNode = new HashMap<>(builder.flagsByNode);
+        this.jvmFlagsByNode = Map.copyOf(builder.jvmFlagsByNode);
+        this.hostOfNode = builder.hostOfNode;
+        this.beforeLaunch = builder.beforeLaunch;
     }
 
     /** What the builder said, frozen at {@link LocalClusterBuilder#build()}. */
-    private record Options(int nodeCount, ClusterLayout layout, boolean fresh, int clientPortBase, int raftPortBase,
-                           List<String> nodeFlags, Duration startTimeout, Duration stopTimeout,
+    private record Options(int nodeCount, int zoneCount, ClusterLayout layout, boolean fresh, int clientPortBase,
+                           int raftPortBase, List<String> nodeFlags, Duration startTimeout, Duration stopTimeout,
                            Consumer<String> progress) {
     }
 
@@ -125,6 +133,7 @@ public final class LocalCluster implements AutoCloseable {
             layout.store(dir);
             shutdownHook = Thread.ofPlatform().name("meridian-local-cluster-shutdown").unstarted(this::stopAllOnExit);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
+            beforeLaunch.accept(layout.nodes());
             for (NodeSpec node : layout.nodes()) {
                 launch(node);
             }
@@ -198,7 +207,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * Adds a node that joins the running cluster ({@code --join} the client address of the first
-     * running node): the next id {@code n<k>} in zone {@code z<k>}, on free ports (or the next
+     * running node): the next id {@code n<k>} in the next zone round robin, on free ports (or the next
      * ports after the given bases). The new node is recorded in {@code cluster.properties} before it
      * starts, so a restart of the cluster brings it back.
      *
@@ -212,7 +221,8 @@ public final class LocalCluster implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("no running node to join through"));
         int number = layout.nextNodeNumber();
         List<String> addresses = addressesFor(List.of(number));
-        NodeSpec node = new NodeSpec("n" + number, "z" + number, addresses.get(0), addresses.get(1), via.clientAddress());
+        NodeSpec node = new NodeSpec("n" + number, zoneOf(number), addresses.get(0), addresses.get(1),
+                via.clientAddress());
         layout = layout.with(node);
         layout.store(dir);
         launch(node);
@@ -323,7 +333,8 @@ public final class LocalCluster implements AutoCloseable {
 
     private void launch(NodeSpec node) throws IOException {
         List<String> flags = flagsByNode.getOrDefault(node.id(), options.nodeFlags);
-        List<String> line = command.commandFor(node, layout, dir.resolve(node.id()), flags);
+        List<String> line = command.withMoreJvmFlags(jvmFlagsByNode.getOrDefault(node.id(), List.of()))
+                .commandFor(node, layout, dir.resolve(node.id()), flags);
         options.progress.accept("starting " + node.id() + " on " + node.clientAddress() + " (raft " + node.raftAddress()
                 + ", zone " + node.zone() + "), log " + logFile(node.id()));
         NodeProcess process = NodeProcess.launch(node, line, dir, logFile(node.id()));
@@ -368,9 +379,15 @@ public final class LocalCluster implements AutoCloseable {
         List<NodeSpec> nodes = new ArrayList<>();
         for (int i = 0; i < numbers.size(); i++) {
             int number = numbers.get(i);
-            nodes.add(NodeSpec.initialMember("n" + number, "z" + number, addresses.get(2 * i), addresses.get(2 * i + 1)));
+            nodes.add(NodeSpec.initialMember("n" + number, zoneOf(number), addresses.get(2 * i),
+                    addresses.get(2 * i + 1)));
         }
         return new ClusterLayout(nodes);
+    }
+
+    /** The zone of node {@code n<number>}: round robin over the zones. */
+    private String zoneOf(int number) {
+        return "z" + ((number - 1) % options.zoneCount + 1);
     }
 
     /** Client and Raft addresses, interleaved, for the given node numbers. */
@@ -378,13 +395,15 @@ public final class LocalCluster implements AutoCloseable {
         List<String> addresses = new ArrayList<>();
         if (options.clientPortBase > 0) {
             for (int number : numbers) {
-                addresses.add(HOST + ":" + (options.clientPortBase + number - 1));
-                addresses.add(HOST + ":" + (options.raftPortBase + number - 1));
+                String host = hostOfNode.apply("n" + number);
+                addresses.add(host + ":" + (options.clientPortBase + number - 1));
+                addresses.add(host + ":" + (options.raftPortBase + number - 1));
             }
             return addresses;
         }
-        for (int port : FreePorts.pick(2 * numbers.size())) {
-            addresses.add(HOST + ":" + port);
+        List<Integer> ports = FreePorts.pick(2 * numbers.size());
+        for (int i = 0; i < ports.size(); i++) {
+            addresses.add(hostOfNode.apply("n" + numbers.get(i / 2)) + ":" + ports.get(i));
         }
         return addresses;
     }

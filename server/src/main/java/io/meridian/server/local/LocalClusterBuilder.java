@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The options of a {@link LocalCluster}, from {@link LocalCluster#builder(Path)}. Not
@@ -14,6 +16,7 @@ import java.util.function.Consumer;
 public final class LocalClusterBuilder {
     final Path dir;
     int nodeCount = 3;
+    int zoneCount = 99;
     ClusterLayout layout;
     boolean fresh;
     int clientPortBase;
@@ -21,6 +24,9 @@ public final class LocalClusterBuilder {
     List<String> nodeFlags = List.of();
     final Map<String, List<String>> flagsByNode = new HashMap<>();
     List<String> jvmFlags = List.of();
+    final Map<String, List<String>> jvmFlagsByNode = new HashMap<>();
+    UnaryOperator<String> hostOfNode = id -> LocalCluster.HOST;
+    Consumer<List<NodeSpec>> beforeLaunch = nodes -> { };
     NodeCommand command = NodeCommand.fromCurrentJvm();
     Duration startTimeout = Duration.ofSeconds(90);
     Duration stopTimeout = Duration.ofSeconds(15);
@@ -42,6 +48,21 @@ public final class LocalClusterBuilder {
             throw new IllegalArgumentException("a local cluster has 1 to 99 nodes, not " + count);
         }
         this.nodeCount = count;
+        return this;
+    }
+
+    /**
+     * How many zones a new cluster's nodes are spread over, round robin: node {@code n<k>} is in
+     * zone {@code z<((k - 1) mod zones) + 1>} (by default each node has a zone of its own).
+     *
+     * @param zones at least 1
+     * @return this builder
+     */
+    public LocalClusterBuilder zones(int zones) {
+        if (zones < 1) {
+            throw new IllegalArgumentException("a local cluster has at least 1 zone, not " + zones);
+        }
+        this.zoneCount = zones;
         return this;
     }
 
@@ -118,6 +139,44 @@ public final class LocalClusterBuilder {
      */
     public LocalClusterBuilder jvmFlags(String... flags) {
         this.jvmFlags = List.of(flags);
+        return this;
+    }
+
+    /**
+     * Extra JVM flags for one node, after those of {@link #jvmFlags(String...)}.
+     *
+     * @param nodeId the node
+     * @param flags  its flags, e.g. {@code -Djdk.net.hosts.file=...}
+     * @return this builder
+     */
+    public LocalClusterBuilder jvmFlags(String nodeId, List<String> flags) {
+        jvmFlagsByNode.put(nodeId, List.copyOf(flags));
+        return this;
+    }
+
+    /**
+     * The host each new node's addresses name, by node id, instead of {@code 127.0.0.1}: e.g.
+     * {@code n1.chaos}, which the node and its peers resolve for themselves (the chaos harness
+     * routes node-to-node traffic through a proxy this way). Ignored for nodes a reused
+     * directory already describes.
+     *
+     * @param hostOfNode the host name of a node id
+     * @return this builder
+     */
+    public LocalClusterBuilder nodeHosts(UnaryOperator<String> hostOfNode) {
+        this.hostOfNode = Objects.requireNonNull(hostOfNode, "hostOfNode");
+        return this;
+    }
+
+    /**
+     * Called with the cluster's nodes, their addresses chosen, before any node of
+     * {@link LocalCluster#start()} is launched (e.g. to open proxy links on their ports).
+     *
+     * @param beforeLaunch the callback; a failure fails the start
+     * @return this builder
+     */
+    public LocalClusterBuilder beforeLaunch(Consumer<List<NodeSpec>> beforeLaunch) {
+        this.beforeLaunch = Objects.requireNonNull(beforeLaunch, "beforeLaunch");
         return this;
     }
 

@@ -1,0 +1,48 @@
+package io.meridian.chaos.run;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meridian.chaos.history.Outcome;
+import io.meridian.client.MeridianClient;
+import io.meridian.server.local.LocalCluster;
+import io.meridian.server.local.NodeSpec;
+import java.time.Duration;
+
+/** What the chaos ITs share: a client of every node, and one checked run of a workload under a nemesis. */
+final class ChaosRuns {
+
+    private ChaosRuns() {
+    }
+
+    /** A client with every node as an endpoint. */
+    static MeridianClient client(LocalCluster cluster) {
+        return MeridianClient.builder()
+                .endpoints(cluster.nodes().stream().map(NodeSpec::clientAddress).toArray(String[]::new))
+                .callTimeout(Duration.ofSeconds(15)).transactionTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    /**
+     * Runs {@code workload} with 6 clients for {@code length} while {@code nemesis} injects
+     * faults from {@code firstFault} on, then asserts what a user would: every checker finds the
+     * history valid, nothing unexpected happened, and operations still succeeded after the first
+     * fault.
+     */
+    static WorkloadRunner.Result runChecked(LocalCluster cluster, String label, Workload workload, Nemesis nemesis,
+            Duration length, Duration firstFault, long seed) throws Exception {
+        try (MeridianClient client = client(cluster); nemesis) {
+            long started = System.nanoTime();
+            nemesis.start();
+            WorkloadRunner.Result result = WorkloadRunner.run(client, workload,
+                    new WorkloadRunner.Settings(6, length, 50_000, seed), line -> { });
+            nemesis.stop();
+            System.out.println(label + ": " + result.counts() + " " + result.verdicts());
+            assertTrue(result.valid(), label + ": " + result.verdicts() + " " + result.unexpected());
+            long faultAt = started + firstFault.toNanos();
+            long okAfter = result.history().operations().stream()
+                    .filter(op -> op.outcome() == Outcome.OK && op.invokeNanos() > faultAt).count();
+            assertTrue(okAfter >= 1, label + ": the workload kept running after the first fault: " + okAfter
+                    + " ok operations");
+            return result;
+        }
+    }
+}
