@@ -12,14 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * A local cluster's node-to-node network routed through a {@link FaultProxy}, so that links
@@ -40,7 +38,7 @@ import java.util.Set;
  *
  * <p>Nodes are numbered in the order given (1 to 254). Thread-safe.
  */
-public final class ProxiedNetwork implements AutoCloseable {
+public final class ProxiedNetwork implements NodeNetwork {
 
     /** The domain of every node's host name. */
     public static final String DOMAIN = "chaos";
@@ -73,10 +71,10 @@ public final class ProxiedNetwork implements AutoCloseable {
         Files.createDirectories(dir);
         ProxiedNetwork network = new ProxiedNetwork(dir, nodeIds, random);
         for (String node : nodeIds) {
-            StringBuilder hosts = new StringBuilder("127.0.0.1 localhost " + host(node) + "\n");
+            StringBuilder hosts = new StringBuilder("127.0.0.1 localhost " + network.host(node) + "\n");
             for (String other : nodeIds) {
                 if (!other.equals(node)) {
-                    hosts.append(network.linkAddress(node, other)).append(' ').append(host(other)).append('\n');
+                    hosts.append(network.linkAddress(node, other)).append(' ').append(network.host(other)).append('\n');
                 }
             }
             Files.writeString(network.hostsFile(node), hosts, StandardCharsets.US_ASCII);
@@ -84,12 +82,24 @@ public final class ProxiedNetwork implements AutoCloseable {
         return network;
     }
 
+    @Override
+    public String mode() {
+        return "proxy";
+    }
+
     /** The host name of a node: {@code <id>.chaos}. */
-    public static String host(String nodeId) {
+    @Override
+    public String host(String nodeId) {
         return nodeId + "." + DOMAIN;
     }
 
+    @Override
+    public List<String> launchPrefix(String nodeId) {
+        return List.of();
+    }
+
     /** The JVM flags a node needs to resolve names through its own hosts file. */
+    @Override
     public List<String> jvmFlags(String nodeId) {
         requireNode(nodeId);
         return List.of("-Djdk.net.hosts.file=" + hostsFile(nodeId).toAbsolutePath());
@@ -101,6 +111,7 @@ public final class ProxiedNetwork implements AutoCloseable {
      *
      * @param nodes the cluster's nodes, with their addresses
      */
+    @Override
     public synchronized void open(List<NodeSpec> nodes) {
         for (NodeSpec from : nodes) {
             for (NodeSpec to : nodes) {
@@ -122,21 +133,9 @@ public final class ProxiedNetwork implements AutoCloseable {
         }
     }
 
-    /**
-     * Cuts every link between {@code side} and the other nodes, both ways: a partition into
-     * {@code side} and the rest.
-     */
-    public synchronized void partition(Collection<String> side) {
-        Set<String> inside = Set.copyOf(side);
-        inside.forEach(this::requireNode);
-        for (String a : inside) {
-            for (String b : nodeIds) {
-                if (!inside.contains(b)) {
-                    cut(a, b);
-                    cut(b, a);
-                }
-            }
-        }
+    @Override
+    public List<String> nodeIds() {
+        return nodeIds;
     }
 
     /**
@@ -144,6 +143,7 @@ public final class ProxiedNetwork implements AutoCloseable {
      * {@code from}, but gets no answer to what it asks (answers travel back on the same
      * connection).
      */
+    @Override
     public synchronized void cut(String from, String to) {
         for (Link link : pair(from, to)) {
             link.set(Direction.FORWARD, LinkFaults.blackholed());
@@ -172,6 +172,7 @@ public final class ProxiedNetwork implements AutoCloseable {
     }
 
     /** Ends every fault on every link. */
+    @Override
     public void heal() {
         proxy.healAll();
     }

@@ -22,8 +22,9 @@ import java.util.Random;
  *
  * <pre>
  * bin/meridian chaos [--workload bank|list-append|register|stale-read]
- *                    [--nemesis none|kill|pause|partition|leadership|ranges[,...]] [--time 30s]
- *                    [--clients 8] [--nodes 5] [--zones 3] [--seed N] [--dir DIR]
+ *                    [--nemesis none|kill|pause|partition|clock|leadership|ranges[,...]] [--time 30s]
+ *                    [--clients 8] [--nodes 5] [--zones 3] [--network proxy|namespaces] [--seed N]
+ *                    [--dir DIR]
  * </pre>
  *
  * <p>Exit status: 0 when every checker passed, 1 when one found an anomaly (or something
@@ -32,15 +33,15 @@ import java.util.Random;
 public final class ChaosMain {
 
     private static final String USAGE = "usage: bin/meridian chaos [--workload bank|list-append|register|stale-read] "
-            + "[--nemesis none|kill|pause|partition|leadership|ranges[,...]] [--time 30s] [--clients 8] [--nodes 5] "
-            + "[--zones 3] [--seed N] [--dir DIR]";
+            + "[--nemesis none|kill|pause|partition|clock|leadership|ranges[,...]] [--time 30s] [--clients 8] [--nodes 5] "
+            + "[--zones 3] [--network proxy|namespaces] [--seed N] [--dir DIR]";
 
     private ChaosMain() {
     }
 
     /** The run's settings, parsed from the command line. */
     record Options(String workload, List<String> nemeses, Duration time, int clients, int nodes, int zones, long seed,
-            Path dir) {
+            Path dir, ChaosCluster.NetworkMode network) {
 
         static Options parse(String[] args) {
             String workload = "bank";
@@ -49,6 +50,7 @@ public final class ChaosMain {
             int clients = 8;
             int nodes = 5;
             int zones = 3;
+            ChaosCluster.NetworkMode network = ChaosCluster.NetworkMode.PROXY;
             long seed = System.nanoTime() % 1_000_000;
             Path dir = Path.of("chaos-runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             for (int i = 0; i < args.length; i += 2) {
@@ -63,6 +65,7 @@ public final class ChaosMain {
                     case "--clients" -> clients = positive(value, "--clients");
                     case "--nodes" -> nodes = positive(value, "--nodes");
                     case "--zones" -> zones = positive(value, "--zones");
+                    case "--network" -> network = ChaosCluster.NetworkMode.named(value);
                     case "--seed" -> seed = Long.parseLong(value);
                     case "--dir" -> dir = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -71,7 +74,7 @@ public final class ChaosMain {
             if (nodes > ChaosCluster.NODES_MAX) {
                 throw new IllegalArgumentException("--nodes is at most " + ChaosCluster.NODES_MAX + ": " + nodes);
             }
-            return new Options(workload, nemeses, time, clients, nodes, zones, seed, dir);
+            return new Options(workload, nemeses, time, clients, nodes, zones, seed, dir, network);
         }
 
         private static List<String> nemeses(String value) {
@@ -129,15 +132,17 @@ public final class ChaosMain {
         Files.createDirectories(options.dir());
         out.println("meridian chaos: " + workload.name() + " with nemesis " + String.join(",", options.nemeses()) + ", "
                 + options.clients() + " clients for " + options.time() + ", " + options.nodes() + " nodes in "
-                + options.zones() + " zones (node-to-node traffic through the fault proxy), seed " + options.seed()
+                + options.zones() + " zones (network mode: " + options.network().name().toLowerCase()
+                + "), seed " + options.seed()
                 + ", in " + options.dir());
         try (ChaosCluster chaos = ChaosCluster.start(options.dir(), options.nodes(), options.zones(), options.seed(),
-                err::println)) {
+                err::println, options.network())) {
             chaos.shape(workload.splitKeys(), 2);
             Random random = new Random(options.seed());
             List<Nemesis> nemeses = new ArrayList<>();
             for (String name : options.nemeses()) {
-                nemeses.add(chaos.nemesis(name, new Random(random.nextLong()), workload.splitKeys()));
+                nemeses.add(chaos.nemesis(name, new Random(random.nextLong()), workload.splitKeys(),
+                        ChaosCluster.Pace.DEFAULT));
             }
             try (MeridianClient client = MeridianClient.builder().endpoints(chaos.clientAddresses())
                     .callTimeout(Duration.ofSeconds(15)).transactionTimeout(Duration.ofSeconds(20)).build();

@@ -1,8 +1,10 @@
 package io.meridian.chaos.run;
 
+import io.grpc.StatusRuntimeException;
 import io.meridian.api.v1.GroupInfo;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -32,16 +34,22 @@ public final class LeadershipNemesis extends PeriodicNemesis {
             GroupInfo group = groups.get(random.nextInt(groups.size()));
             List<String> others = new ArrayList<>(group.getReplicaNodeIdsList());
             others.remove(group.getLeaderNodeId());
-            if (others.isEmpty()) {
-                return Fault.notMade("group " + group.getGroupId() + " has no other replica");
+            Collections.shuffle(others, random);
+            List<String> refusals = new ArrayList<>();
+            // A replica may refuse (it lags, an election is running): try the others before giving up.
+            for (String to : others) {
+                try {
+                    admin.transferLeadership(group.getGroupId(), to);
+                    return Fault.made("group " + group.getGroupId() + " leadership " + group.getLeaderNodeId()
+                            + " -> " + to);
+                } catch (StatusRuntimeException refused) {
+                    refusals.add(to + ": " + refused.getStatus());
+                }
             }
-            String to = others.get(random.nextInt(others.size()));
-            admin.transferLeadership(group.getGroupId(), to);
-            return Fault.made("group " + group.getGroupId() + " leadership " + group.getLeaderNodeId()
-                    + " -> " + to);
-        } catch (io.grpc.StatusRuntimeException refused) {
-            // A transfer may be refused (the target lags, an election is running): a fault not made.
-            return Fault.notMade("leadership transfer refused: " + refused.getStatus());
+            return Fault.notMade("group " + group.getGroupId() + " leadership not moved: "
+                    + (others.isEmpty() ? "no other replica" : refusals));
+        } catch (StatusRuntimeException unavailable) {
+            return Fault.notMade("groups not listed: " + unavailable.getStatus());
         }
     }
 

@@ -1,7 +1,7 @@
 package io.meridian.chaos.run;
 
 import io.meridian.api.v1.GroupInfo;
-import io.meridian.chaos.net.ProxiedNetwork;
+import io.meridian.chaos.net.NodeNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,24 +12,24 @@ import java.util.Random;
 /**
  * Partitions the node-to-node network every {@code interval} for {@code duration}, choosing at
  * random among: one node isolated; a random minority cut off from the majority; the leader of a
- * random group isolated; one node unable to send to another (one way). Clients still reach every
- * node (see {@link ProxiedNetwork}). Healing ends every cut.
+ * random group isolated; the leader of a random group unable to send to another node (one way).
+ * Clients still reach every node (see {@link NodeNetwork}). Healing ends every cut.
  */
 public final class PartitionNemesis extends PeriodicNemesis {
 
-    private final ProxiedNetwork network;
+    private final NodeNetwork network;
     private final List<String> nodes;
     private final String adminAddress;
 
     /**
-     * @param network      the proxied network of the cluster
+     * @param network      the network between the cluster's nodes
      * @param nodes        the node ids
      * @param adminAddress a node's client address, to find leaders
      * @param random       chooses the partitions
      * @param interval     time between partitions
      * @param duration     how long each lasts
      */
-    public PartitionNemesis(ProxiedNetwork network, List<String> nodes, String adminAddress, Random random,
+    public PartitionNemesis(NodeNetwork network, List<String> nodes, String adminAddress, Random random,
             Duration interval, Duration duration) {
         super("partition", random, interval, duration);
         if (nodes.size() < 2) {
@@ -61,8 +61,11 @@ public final class PartitionNemesis extends PeriodicNemesis {
                 return Fault.made((leader.isPresent() ? "leader " : "(no leader known) ") + victim + " isolated");
             }
             default -> {
-                network.cut(shuffled.get(0), shuffled.get(1));
-                return Fault.made(shuffled.get(0) + " cannot send to " + shuffled.get(1));
+                // From a leader, so that something is certainly lost: its heartbeats.
+                String from = someLeader().orElse(shuffled.get(0));
+                String to = shuffled.stream().filter(node -> !node.equals(from)).findFirst().orElseThrow();
+                network.cut(from, to);
+                return Fault.made(from + " cannot send to " + to);
             }
         }
     }

@@ -23,6 +23,7 @@ public abstract class PeriodicNemesis implements Nemesis {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile String current = "no fault yet";
     private final List<String> made = new ArrayList<>();
+    private final List<String> notMade = new ArrayList<>();
     private volatile Exception failure;
     private Thread thread;
 
@@ -81,10 +82,8 @@ public abstract class PeriodicNemesis implements Nemesis {
             while (!stopped.await(interval.minus(duration).toMillis(), TimeUnit.MILLISECONDS)) {
                 Fault fault = inject();
                 current = fault.what();
-                if (fault.made()) {
-                    synchronized (made) {
-                        made.add(fault.what());
-                    }
+                synchronized (made) {
+                    (fault.made() ? made : notMade).add(fault.what());
                 }
                 stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
                 heal();
@@ -100,6 +99,13 @@ public abstract class PeriodicNemesis implements Nemesis {
     public List<String> faultsMade() {
         synchronized (made) {
             return List.copyOf(made);
+        }
+    }
+
+    /** The faults tried but not made so far (refused by the cluster, nothing to break), and why. */
+    public List<String> faultsNotMade() {
+        synchronized (made) {
+            return List.copyOf(notMade);
         }
     }
 

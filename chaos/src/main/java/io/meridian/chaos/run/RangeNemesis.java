@@ -1,8 +1,10 @@
 package io.meridian.chaos.run;
 
+import io.grpc.StatusRuntimeException;
 import io.meridian.api.v1.GroupInfo;
 import io.meridian.api.v1.RangeInfo;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -38,27 +40,38 @@ public final class RangeNemesis extends PeriodicNemesis {
     @Override
     protected Fault inject() {
         try (ClusterAdmin admin = new ClusterAdmin(adminAddress, Duration.ofSeconds(30))) {
-            if (random.nextBoolean()) {
-                String key = splitCandidates.get(random.nextInt(splitCandidates.size()));
-                admin.split(key);
-                return Fault.made("split at " + key);
+            boolean splitFirst = random.nextBoolean();
+            List<String> refusals = new ArrayList<>();
+            // One kind of change may be refused (a boundary already there): then try the other.
+            for (boolean split : List.of(splitFirst, !splitFirst)) {
+                try {
+                    return split ? split(admin) : move(admin);
+                } catch (StatusRuntimeException refused) {
+                    refusals.add((split ? "split: " : "move: ") + refused.getStatus());
+                }
             }
-            List<RangeInfo> ranges = admin.ranges().stream()
-                    .filter(info -> info.getRange().getGroupId() != META_GROUP).toList();
-            List<GroupInfo> groups = admin.groups().stream().filter(g -> g.getGroupId() != META_GROUP).toList();
-            if (ranges.isEmpty() || groups.size() < 2) {
-                return Fault.notMade("nothing to move");
-            }
-            RangeInfo range = ranges.get(random.nextInt(ranges.size()));
-            List<GroupInfo> targets = groups.stream()
-                    .filter(g -> g.getGroupId() != range.getRange().getGroupId()).toList();
-            GroupInfo target = targets.get(random.nextInt(targets.size()));
-            admin.move(range.getRange().getRangeId(), target.getGroupId());
-            return Fault.made("range " + range.getRange().getRangeId() + " moved to group "
-                    + target.getGroupId());
-        } catch (io.grpc.StatusRuntimeException refused) {
-            return Fault.notMade("range change refused: " + refused.getStatus());
+            return Fault.notMade("range change refused: " + refusals);
         }
+    }
+
+    private Fault split(ClusterAdmin admin) {
+        String key = splitCandidates.get(random.nextInt(splitCandidates.size()));
+        admin.split(key);
+        return Fault.made("split at " + key);
+    }
+
+    private Fault move(ClusterAdmin admin) {
+        List<RangeInfo> ranges = admin.ranges().stream()
+                .filter(info -> info.getRange().getGroupId() != META_GROUP).toList();
+        List<GroupInfo> groups = admin.groups().stream().filter(g -> g.getGroupId() != META_GROUP).toList();
+        if (ranges.isEmpty() || groups.size() < 2) {
+            return Fault.notMade("nothing to move");
+        }
+        RangeInfo range = ranges.get(random.nextInt(ranges.size()));
+        List<GroupInfo> targets = groups.stream().filter(g -> g.getGroupId() != range.getRange().getGroupId()).toList();
+        GroupInfo target = targets.get(random.nextInt(targets.size()));
+        admin.move(range.getRange().getRangeId(), target.getGroupId());
+        return Fault.made("range " + range.getRange().getRangeId() + " moved to group " + target.getGroupId());
     }
 
     @Override

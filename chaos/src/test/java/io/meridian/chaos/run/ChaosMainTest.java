@@ -19,15 +19,18 @@ class ChaosMainTest {
         assertEquals(5, options.nodes());
         assertEquals(3, options.zones());
         assertEquals(Duration.ofSeconds(30), options.time());
+        assertEquals(ChaosCluster.NetworkMode.PROXY, options.network());
     }
 
     @Test
     void severalNemesesRunTogether() {
         ChaosMain.Options options = ChaosMain.Options.parse(new String[] {
-            "--workload", "register", "--nemesis", "kill,partition,ranges", "--time", "2m", "--nodes", "7"});
+            "--workload", "register", "--nemesis", "kill,partition,ranges", "--time", "2m", "--nodes", "7",
+            "--network", "namespaces"});
         assertEquals(List.of("kill", "partition", "ranges"), options.nemeses());
         assertEquals(Duration.ofMinutes(2), options.time());
         assertEquals(7, options.nodes());
+        assertEquals(ChaosCluster.NetworkMode.NAMESPACES, options.network());
     }
 
     @Test
@@ -38,6 +41,7 @@ class ChaosMainTest {
         assertMessage("--zones must be positive", "--zones", "0");
         assertMessage("unknown option --color", "--color", "red");
         assertMessage("--time takes seconds or minutes", "--time", "1h");
+        assertMessage("the network mode is proxy or namespaces", "--network", "netem");
     }
 
     private static void assertMessage(String expected, String... args) {

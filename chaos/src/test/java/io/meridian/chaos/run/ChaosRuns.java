@@ -22,6 +22,34 @@ final class ChaosRuns {
     }
 
     /**
+     * Waits until the cluster commits a write and reads it back (a run starts from a serving
+     * cluster, whatever the previous run's faults left behind), at most {@code patience}.
+     *
+     * @return how long it took
+     * @throws AssertionError if the cluster did not serve within {@code patience}
+     */
+    static Duration awaitServing(LocalCluster cluster, Duration patience) {
+        long started = System.nanoTime();
+        long deadline = started + patience.toNanos();
+        RuntimeException last = null;
+        try (MeridianClient client = client(cluster)) {
+            for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
+                String key = "chaos-probe/" + attempt;
+                try {
+                    client.write(io.meridian.client.Mutation.put(key, "ok"));
+                    if (client.singleUse().get(key).isPresent()) {
+                        return Duration.ofNanos(System.nanoTime() - started);
+                    }
+                } catch (RuntimeException e) {
+                    last = e;
+                }
+            }
+        }
+        throw new AssertionError("the cluster did not serve a write and a read within " + patience
+                + (last == null ? "" : "; last failure: " + last));
+    }
+
+    /**
      * Runs {@code workload} with 6 clients for {@code length} while {@code nemesis} injects
      * faults from {@code firstFault} on, then asserts what a user would: every checker finds the
      * history valid, nothing unexpected happened, and operations still succeeded after the first

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The long chaos matrix, run by the {@code chaos-long} profile only: every workload against
- * every fault (kills, pauses, partitions, leadership transfers with range splits and moves, and
- * all of them at once), each on a fresh 5-node cluster in 3 zones with node-to-node traffic
- * through the fault proxy, for {@code -Dchaos.time} (60 s by default) with 8 clients. Every
+ * every fault (kills, pauses, partitions, clock skews within ε, leadership transfers with range
+ * splits and moves, and all of them at once), each on a fresh 5-node cluster in 3 zones with node-to-node traffic
+ * through the fault proxy, for {@code -Dchaos.time} seconds (600 in the profile) with 8 clients. Every
  * history must pass its checkers and nothing unexpected may happen; the table of results goes
  * to {@code chaos/target/chaos-long-results.md} (and the histories next to it).
  */
@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
         disabledReason = "the long chaos matrix runs with -Pchaos-long")
 class LongChaosIT {
 
-    private static final List<String> FAULTS = List.of("kill", "pause", "partition", "leadership,ranges",
-            "kill,pause,partition,leadership,ranges");
+    private static final List<String> FAULTS = List.of("kill", "pause", "partition", "clock", "leadership,ranges",
+            "kill,pause,partition,clock,leadership,ranges");
     private static final List<String> ROWS = new ArrayList<>();
 
     @TempDir
@@ -54,12 +54,14 @@ class LongChaosIT {
         Workload workload = Workload.named(name);
         Path runDir = dir.resolve(name + "-" + faults.replace(',', '+'));
         long started = System.nanoTime();
-        try (ChaosCluster chaos = ChaosCluster.start(runDir, 5, 3, seed, line -> { })) {
+        try (ChaosCluster chaos = ChaosCluster.start(runDir, 5, 3, seed, line -> { },
+                ChaosCluster.NetworkMode.named(System.getProperty("chaos.network", "proxy")))) {
             chaos.shape(workload.splitKeys(), 2);
             Random random = new Random(seed);
             List<Nemesis> nemeses = new ArrayList<>();
             for (String fault : faults.split(",")) {
-                nemeses.add(chaos.nemesis(fault, new Random(random.nextLong()), workload.splitKeys()));
+                nemeses.add(chaos.nemesis(fault, new Random(random.nextLong()), workload.splitKeys(),
+                        ChaosCluster.Pace.DEFAULT));
             }
             WorkloadRunner.Result result;
             try (MeridianClient client = ChaosRuns.client(chaos.cluster()); Nemesis nemesis = Nemesis.all(nemeses)) {

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -44,6 +45,9 @@ import org.apache.ratis.server.RaftServer;
  * <p>Thread-safe. Futures complete on Ratis threads (the group's apply thread for proposals).
  */
 public final class RatisReplicatedLog implements ReplicatedLog {
+
+    /** Where a leader handing over decides its next attempt: off Ratis' threads, a moment later. */
+    private static final Executor HAND_OVER_RETRY = CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS);
 
     private final GroupId group;
     private final NodeId self;
@@ -213,7 +217,9 @@ public final class RatisReplicatedLog implements ReplicatedLog {
      */
     private void handOver(List<NodeId> heirs, int next, CompletableFuture<Void> result) {
         NodeId heir = heirs.get(next % heirs.size());
-        transferLeadership(heir, requestTimeout).whenComplete((done, failure) -> {
+        // Decided off the thread that completes the transfer: that may be a Ratis election thread,
+        // and starting the next transfer blocks its caller until Ratis has taken the request.
+        transferLeadership(heir, requestTimeout).whenCompleteAsync((done, failure) -> {
             // Leadership may also have moved elsewhere meanwhile: the change then belongs there.
             Optional<NodeId> leader = failure == null ? Optional.of(heir) : leader().filter(node -> !node.equals(self));
             if (leader.isPresent()) {
@@ -223,7 +229,7 @@ public final class RatisReplicatedLog implements ReplicatedLog {
             } else {
                 result.completeExceptionally(failure);
             }
-        });
+        }, HAND_OVER_RETRY);
     }
 
     /** The index of the first entry still in this replica's log (for tests of log purging). */

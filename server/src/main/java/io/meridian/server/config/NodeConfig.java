@@ -30,6 +30,8 @@ import java.util.Optional;
  *     ({@code --election-timeout-min})
  * @param electionTimeoutMax the upper Raft election timeout, when set
  *     ({@code --election-timeout-max})
+ * @param clockOffsetFile for fault injection only: a file holding microseconds the node adds to
+ *     its system clock, re-read while it runs ({@code --clock-offset-file})
  */
 public record NodeConfig(
         NodeId id,
@@ -45,7 +47,8 @@ public record NodeConfig(
         Duration maxEpsilon,
         long rangeSplitBytes,
         Optional<Duration> electionTimeoutMin,
-        Optional<Duration> electionTimeoutMax) {
+        Optional<Duration> electionTimeoutMax,
+        Optional<Path> clockOffsetFile) {
 
     /** The cluster name when none is given. */
     public static final String DEFAULT_CLUSTER = "meridian";
@@ -70,6 +73,7 @@ public record NodeConfig(
         Objects.requireNonNull(maxEpsilon, "maxEpsilon");
         Objects.requireNonNull(electionTimeoutMin, "electionTimeoutMin");
         Objects.requireNonNull(electionTimeoutMax, "electionTimeoutMax");
+        Objects.requireNonNull(clockOffsetFile, "clockOffsetFile");
         if (rangeSplitBytes <= 0) {
             throw new IllegalArgumentException("range split bytes must be positive, was " + rangeSplitBytes);
         }

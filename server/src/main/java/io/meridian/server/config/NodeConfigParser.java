@@ -53,6 +53,8 @@ public final class NodeConfigParser {
         flags.put("range-split-bytes", "split ranges larger than this, e.g. 64MiB (default 64MiB)");
         flags.put("election-timeout-min", "lower Raft election timeout, with the upper one (default 500ms)");
         flags.put("election-timeout-max", "upper Raft election timeout, with the lower one (default 1000ms)");
+        flags.put("clock-offset-file", "fault injection: a file holding microseconds to add to the system clock,"
+                + " re-read every 100 ms (tests only)");
         return Map.copyOf(flags);
     }
 
@@ -149,7 +151,7 @@ public final class NodeConfigParser {
         return new NodeConfig(id, listen, raft, data,
                 name(values, "region", NodeConfig.DEFAULT_LOCATION), name(values, "zone", NodeConfig.DEFAULT_LOCATION),
                 name(values, "cluster", NodeConfig.DEFAULT_CLUSTER), initial, join, epsilon, maxEpsilon,
-                splitBytes, electionMin, electionMax);
+                splitBytes, electionMin, electionMax, optional(values, "clock-offset-file", Path::of));
     }
 
     private static void checkMembers(NodeId id, HostPort listen, HostPort raft, List<InitialMember> initial,

@@ -65,6 +65,7 @@ public final class LocalCluster implements AutoCloseable {
     private final NodeCommand command;
     private final Map<String, List<String>> flagsByNode;
     private final Map<String, List<String>> jvmFlagsByNode;
+    private final Map<String, List<String>> launchPrefixByNode;
     private final UnaryOperator<String> hostOfNode;
     private final Consumer<List<NodeSpec>> beforeLaunch;
     private final Map<String, NodeProcess> running = new ConcurrentHashMap<>();
@@ -85,6 +86,7 @@ public final class LocalCluster implements AutoCloseable {
         this.command = builder.command.withMoreJvmFlags(builder.jvmFlags);
         this.flagsByNode = new HashMap<>(builder.flagsByNode);
         this.jvmFlagsByNode = Map.copyOf(builder.jvmFlagsByNode);
+        this.launchPrefixByNode = Map.copyOf(builder.launchPrefixByNode);
         this.hostOfNode = builder.hostOfNode;
         this.beforeLaunch = builder.beforeLaunch;
     }
@@ -333,8 +335,9 @@ public final class LocalCluster implements AutoCloseable {
 
     private void launch(NodeSpec node) throws IOException {
         List<String> flags = flagsByNode.getOrDefault(node.id(), options.nodeFlags);
-        List<String> line = command.withMoreJvmFlags(jvmFlagsByNode.getOrDefault(node.id(), List.of()))
-                .commandFor(node, layout, dir.resolve(node.id()), flags);
+        List<String> line = new ArrayList<>(launchPrefixByNode.getOrDefault(node.id(), List.of()));
+        line.addAll(command.withMoreJvmFlags(jvmFlagsByNode.getOrDefault(node.id(), List.of()))
+                .commandFor(node, layout, dir.resolve(node.id()), flags));
         options.progress.accept("starting " + node.id() + " on " + node.clientAddress() + " (raft " + node.raftAddress()
                 + ", zone " + node.zone() + "), log " + logFile(node.id()));
         NodeProcess process = NodeProcess.launch(node, line, dir, logFile(node.id()));

@@ -25,6 +25,7 @@ public final class LocalClusterBuilder {
     final Map<String, List<String>> flagsByNode = new HashMap<>();
     List<String> jvmFlags = List.of();
     final Map<String, List<String>> jvmFlagsByNode = new HashMap<>();
+    final Map<String, List<String>> launchPrefixByNode = new HashMap<>();
     UnaryOperator<String> hostOfNode = id -> LocalCluster.HOST;
     Consumer<List<NodeSpec>> beforeLaunch = nodes -> { };
     NodeCommand command = NodeCommand.fromCurrentJvm();
@@ -151,6 +152,20 @@ public final class LocalClusterBuilder {
      */
     public LocalClusterBuilder jvmFlags(String nodeId, List<String> flags) {
         jvmFlagsByNode.put(nodeId, List.copyOf(flags));
+        return this;
+    }
+
+    /**
+     * A command to run one node's command under, e.g. {@code ip netns exec <namespace>}: the
+     * node's process is started as {@code prefix + command}. The prefix must exec the command in
+     * its own process (as {@code ip netns exec} does), so that signals reach the node.
+     *
+     * @param nodeId the node
+     * @param prefix the command's prefix
+     * @return this builder
+     */
+    public LocalClusterBuilder launchPrefix(String nodeId, List<String> prefix) {
+        launchPrefixByNode.put(nodeId, List.copyOf(prefix));
         return this;
     }
 

@@ -6,6 +6,9 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.meridian.groups.GroupReplica;
+import io.meridian.groups.NodeId;
+import io.meridian.groups.Replica;
 import io.meridian.groups.ReplicationHost;
 import io.meridian.server.config.DataDirIdentity;
 import io.meridian.server.config.HostPort;
@@ -30,8 +33,10 @@ import io.meridian.storage.lmdb.LmdbOptions;
 import io.meridian.truetime.CommitWait;
 import io.meridian.truetime.EpsilonFence;
 import io.meridian.truetime.FenceStatus;
+import io.meridian.truetime.PeerCheckedTimeSource;
 import io.meridian.truetime.TTInterval;
 import io.meridian.truetime.Timestamp;
+import io.meridian.truetime.grpc.TimeMasterService;
 import io.meridian.truetime.system.ExecutorScheduler;
 import io.meridian.truetime.system.SystemTimeSource;
 import io.meridian.txn.TxnDriver;
@@ -41,6 +46,7 @@ import io.meridian.txn.TxnTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -51,6 +57,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -72,9 +79,15 @@ public final class MeridianNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MeridianNode.class.getName());
     private static final Duration FENCE_CHECK_INTERVAL = Duration.ofMillis(100);
+    /** How often a fenced node looks for groups it still leads. */
+    private static final Duration STEP_DOWN_INTERVAL = Duration.ofSeconds(1);
+    /** How long a fenced leader's hand-over may take. */
+    private static final Duration STEP_DOWN_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration META_MAX_AGE = Duration.ofSeconds(2);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
     private static final Duration TXN_EXPIRY_INTERVAL = Duration.ofSeconds(5);
+    /** How often a node given {@code --clock-offset-file} re-reads it. */
+    private static final Duration CLOCK_OFFSET_RELOAD = Duration.ofMillis(100);
     private static final Duration TXN_STEP_TIMEOUT = Duration.ofSeconds(10);
     private static final long PARTICIPANT_SYNC_INTERVAL_MICROS = 1_000_000;
 
@@ -82,6 +95,8 @@ public final class MeridianNode implements AutoCloseable {
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private boolean closed;
+    /** The node's TrueTime, checked against its peers; set while the node is built. */
+    private PeerCheckedTimeSource checkedTime;
 
     private MeridianNode(NodeConfig config) {
         this.config = config;
@@ -147,6 +162,7 @@ public final class MeridianNode implements AutoCloseable {
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.listen().host(), config.listen().port()))
                 .executor(env.background())
                 .addService(health.getHealthService())
+                .addService(new TimeMasterService(config.id().value(), env.trueTime()))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .maxInboundMessageSize(NodeLinks.MESSAGE_SIZE_MAX_BYTES)
                 .addService(ServerInterceptors.intercept(new InternalNodeService(local, mapper), ForwardedCall.interceptor()))
@@ -161,8 +177,42 @@ public final class MeridianNode implements AutoCloseable {
         new ClusterBootstrap(config, replicas, proposer, identity).start();
         own(new SelfRegistration(config, links, meta, env.background())).start();
         own(new RangeMaintenance(env, replicas, meta, proposals, local)).start();
+        own(new PeerClockCheck(config.id().value(), checkedTime, () -> meta.table().meta().getNodesList(),
+                env.scheduler(), env.background(), this::isClosed)).start();
+        stepDownWhileFenced(env, replicas);
         expireIdleTransactions(env, txns);
         syncParticipants(env, participants);
+    }
+
+    /**
+     * While the fence holds (ε too wide), hands the leadership of every group this node leads to
+     * another replica, checking every second: a fenced leader assigns no timestamps, so its
+     * groups would stall until it recovered.
+     */
+    private void stepDownWhileFenced(NodeEnvironment env, ReplicaRegistry replicas) {
+        env.scheduler().schedule(() -> {
+            if (isClosed()) {
+                return;
+            }
+            if (env.fence().status() instanceof FenceStatus.Fenced) {
+                for (GroupReplica replica : replicas.all()) {
+                    if (!replica.log().isLeader()) {
+                        continue;
+                    }
+                    List<NodeId> others = replica.log().members().stream().map(Replica::node)
+                            .filter(node -> !node.equals(config.id())).toList();
+                    if (!others.isEmpty()) {
+                        // A random one each time: a replica that is down or behind refuses, another may not.
+                        NodeId target = others.get(ThreadLocalRandom.current().nextInt(others.size()));
+                        LOG.warning(config.id() + " is fenced: handing the leadership of " + replica.group()
+                                + " to " + target);
+                        // Off the timer thread: Ratis may block the caller until it has taken the request.
+                        env.background().execute(() -> replica.log().transferLeadership(target, STEP_DOWN_TIMEOUT));
+                    }
+                }
+            }
+            stepDownWhileFenced(env, replicas);
+        }, STEP_DOWN_INTERVAL);
     }
 
     /** Gives every new group replica its transaction layer, every second. */
@@ -196,15 +246,39 @@ public final class MeridianNode implements AutoCloseable {
         Files.createDirectories(config.storeDir());
         Files.createDirectories(config.raftDir());
         LmdbMvccStore store = own(LmdbMvccStore.open(config.storeDir(), LmdbOptions.defaults()));
-        SystemTimeSource trueTime = new SystemTimeSource(config.epsilon());
-        EpsilonFence fence = new EpsilonFence(trueTime, config.maxEpsilon());
         ExecutorScheduler scheduler = own(new ExecutorScheduler("meridian-timers", 2));
+        SystemTimeSource systemTime = config.clockOffsetFile()
+                .map(file -> new SystemTimeSource(config.epsilon(), followClockOffset(file, scheduler)))
+                .orElseGet(() -> new SystemTimeSource(config.epsilon()));
+        PeerCheckedTimeSource trueTime = new PeerCheckedTimeSource(systemTime);
+        checkedTime = trueTime;
+        EpsilonFence fence = new EpsilonFence(trueTime, config.maxEpsilon());
         var fenceWatch = fence.watch(scheduler, FENCE_CHECK_INTERVAL);
         own(fenceWatch::cancel);
         ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
         own(background::shutdownNow);
         return new NodeEnvironment(config, store, trueTime, fence, scheduler, new CommitWait(trueTime, scheduler),
                 background);
+    }
+
+    /**
+     * The clock offset in {@code file}, re-read every {@link #CLOCK_OFFSET_RELOAD} until the node
+     * closes (fault injection: the chaos harness skews a node's clock this way).
+     */
+    private ClockOffsetFile followClockOffset(Path file, ExecutorScheduler scheduler) {
+        ClockOffsetFile offset = new ClockOffsetFile(file);
+        offset.reload();
+        reloadClockOffset(offset, scheduler);
+        return offset;
+    }
+
+    private void reloadClockOffset(ClockOffsetFile offset, ExecutorScheduler scheduler) {
+        scheduler.schedule(() -> {
+            if (!isClosed()) {
+                offset.reload();
+                reloadClockOffset(offset, scheduler);
+            }
+        }, CLOCK_OFFSET_RELOAD);
     }
 
     /** Every client address this node may ask for the meta state before it knows the registry. */

@@ -65,6 +65,9 @@ public final class RangeMover {
     static final long INGEST_BYTES_MAX = 4L << 20;
 
     private static final Logger LOG = Logger.getLogger(RangeMover.class.getName());
+    /** How long a move waits for this node's directory to learn a group created elsewhere. */
+    private static final Duration DIRECTORY_CATCH_UP = Duration.ofSeconds(3);
+    private static final Duration DIRECTORY_POLL = Duration.ofMillis(20);
     private static final Duration SAFE_TIME_WAIT = Duration.ofSeconds(10);
 
     private final MetaCache meta;
@@ -90,7 +93,7 @@ public final class RangeMover {
      *     when the target already holds the range; other failures as the calls report them
      */
     public DirectoryEntry move(long rangeId, long targetGroupId, Deadline deadline) {
-        RoutingTable table = meta.refresh();
+        RoutingTable table = tableKnowing(targetGroupId, deadline);
         DirectoryEntry entry = table.directory().stream().filter(e -> e.getRangeId() == rangeId).findFirst()
                 .orElseThrow(() -> refused("range " + rangeId + " does not exist"));
         if (table.group(targetGroupId).isEmpty()) {
@@ -130,6 +133,26 @@ public final class RangeMover {
         LOG.info(() -> "moved range " + rangeId + " from group " + source + " to group " + targetGroupId
                 + " (frozen at " + frozenAt + "us)");
         return next;
+    }
+
+    /**
+     * The directory, waited for (a little, within the deadline) until it knows
+     * {@code targetGroupId}: this node's meta replica may not yet have applied a group that a
+     * caller created a moment ago through another replica of the meta group.
+     */
+    private RoutingTable tableKnowing(long targetGroupId, Deadline deadline) {
+        RoutingTable table = meta.refresh();
+        long until = System.nanoTime() + DIRECTORY_CATCH_UP.toNanos();
+        while (table.group(targetGroupId).isEmpty() && System.nanoTime() < until && !deadline.isExpired()) {
+            try {
+                Thread.sleep(DIRECTORY_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            table = meta.refresh();
+        }
+        return table;
     }
 
     /**

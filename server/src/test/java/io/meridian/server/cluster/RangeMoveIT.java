@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,8 +60,9 @@ class RangeMoveIT {
                         .addReplicaNodeIds("n1").addReplicaNodeIds("n2").addReplicaNodeIds("n3").build())
                         .getGroup().getGroupId();
 
-                // commit timestamp → key, for every acknowledged write (each key written once).
-                Map<Long, String> writes = new ConcurrentSkipListMap<>();
+                // key → commit timestamp, for every acknowledged write (each key written once; two
+                // groups may give two writes the same timestamp).
+                Map<String, Long> writes = new ConcurrentHashMap<>();
                 ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
                 AtomicBoolean stop = new AtomicBoolean();
                 List<Thread> writers = new ArrayList<>();
@@ -88,7 +89,7 @@ class RangeMoveIT {
                     assertFalse(writer.isAlive(), "writers stop");
                 }
                 assertEquals(List.of(), List.copyOf(failures), "every write committed");
-                assertTrue(writes.values().stream().anyMatch(k -> k.startsWith("m/")), "writes inside R");
+                assertTrue(writes.keySet().stream().anyMatch(k -> k.startsWith("m/")), "writes inside R");
                 long last = lastTs(writes);
 
                 for (String node : List.of("n1", "n2", "n3")) {
@@ -119,14 +120,14 @@ class RangeMoveIT {
         }
     }
 
-    private static void write(String address, int writer, AtomicBoolean stop, Map<Long, String> writes,
+    private static void write(String address, int writer, AtomicBoolean stop, Map<String, Long> writes,
             ConcurrentLinkedQueue<String> failures) {
         try (TestClient client = new TestClient(address)) {
             for (int i = 0; !stop.get() && i < 20_000; i++) {
                 String key = (i % 2 == 0 ? "m/" : (i % 4 == 1 ? "a/" : "z/")) + writer + "/" + i;
                 TestClient.Outcome outcome = client.commit(List.of(put(key, value(key))), PATIENCE);
                 if (outcome instanceof TestClient.Outcome.Committed committed) {
-                    writes.put(committed.commitTsMicros(), key);
+                    writes.put(key, committed.commitTsMicros());
                 } else {
                     failures.add(key + ": " + outcome);
                     return;
@@ -139,13 +140,13 @@ class RangeMoveIT {
         return "v:" + key;
     }
 
-    private static long lastTs(Map<Long, String> writes) {
-        return ((ConcurrentSkipListMap<Long, String>) writes).lastKey();
+    private static long lastTs(Map<String, Long> writes) {
+        return writes.values().stream().mapToLong(Long::longValue).max().orElseThrow();
     }
 
-    private static void assertSnapshot(TestClient reader, Map<Long, String> writes, long readTs, String node) {
+    private static void assertSnapshot(TestClient reader, Map<String, Long> writes, long readTs, String node) {
         Map<String, String> expected = new TreeMap<>();
-        writes.forEach((ts, key) -> {
+        writes.forEach((key, ts) -> {
             if (ts <= readTs) {
                 expected.put(key, value(key));
             }
@@ -157,7 +158,11 @@ class RangeMoveIT {
             assertTrue(keys.add(key), key + " appears twice at " + readTs + " on " + node);
             seen.put(key, row.getValue().toStringUtf8());
         }
-        assertEquals(expected, seen, "snapshot at " + readTs + " on " + node);
+        Map<String, Long> extra = new TreeMap<>();
+        seen.keySet().stream().filter(key -> !expected.containsKey(key))
+                .forEach(key -> extra.put(key, writes.getOrDefault(key, -1L)));
+        assertEquals(expected, seen, "snapshot at " + readTs + " on " + node + "; keys seen but not expected, with their"
+                + " commit timestamps (-1: not acknowledged): " + extra);
     }
 
     private static List<Long> rangesOf(TestClient client, long groupId) {
@@ -178,7 +183,7 @@ class RangeMoveIT {
         }
     }
 
-    private static void awaitWrites(Map<Long, String> writes, int count) throws InterruptedException {
+    private static void awaitWrites(Map<String, Long> writes, int count) throws InterruptedException {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (writes.size() < count) {
             if (System.nanoTime() > deadline) {

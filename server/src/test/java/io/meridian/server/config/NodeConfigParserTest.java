@@ -50,6 +50,7 @@ class NodeConfigParserTest {
         assertEquals(Duration.ofMillis(10), config.maxEpsilon());
         assertEquals(64L << 20, config.rangeSplitBytes());
         assertEquals(Optional.empty(), config.electionTimeoutMin());
+        assertEquals(Optional.empty(), config.clockOffsetFile());
         assertTrue(config.bootstraps());
         assertEquals(Path.of("/tmp/meridian-n1/store"), config.storeDir());
         assertEquals(Path.of("/tmp/meridian-n1/raft"), config.raftDir());
@@ -73,7 +74,7 @@ class NodeConfigParserTest {
     void readsDurationsSizesAndElectionTimeouts() throws Exception {
         NodeConfig config = NodeConfigParser.parse(base("--join", "h:1", "--epsilon", "0ms", "--max-epsilon=250us",
                 "--range-split-bytes", "1MiB", "--election-timeout-min", "300ms", "--election-timeout-max", "1s",
-                "--region", "eu-west", "--zone", "eu-west-1a", "--cluster", "prod"));
+                "--region", "eu-west", "--zone", "eu-west-1a", "--cluster", "prod", "--clock-offset-file", "/tmp/skew"));
 
         assertEquals(Duration.ZERO, config.epsilon());
         assertEquals(Duration.ofNanos(250_000), config.maxEpsilon());
@@ -82,6 +83,7 @@ class NodeConfigParserTest {
         assertEquals(Optional.of(Duration.ofSeconds(1)), config.electionTimeoutMax());
         assertEquals("eu-west-1a", config.zone());
         assertEquals("prod", config.cluster());
+        assertEquals(Optional.of(Path.of("/tmp/skew")), config.clockOffsetFile());
         assertEquals(Duration.ofMillis(1500), NodeConfigParser.parseDuration("PT1.5S"));
         assertEquals(2_000_000_000L, NodeConfigParser.parseSize("2GB"));
         assertEquals(4096L, NodeConfigParser.parseSize("4kib"));

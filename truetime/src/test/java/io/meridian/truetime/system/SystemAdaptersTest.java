@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,22 @@ class SystemAdaptersTest {
         assertEquals(2_000, now.epsilonMicros());
         assertTrue(now.earliestMicros() >= before - 2_000 && now.latestMicros() <= after + 2_000, now.toString());
         assertEquals(Duration.ofMillis(2), source.epsilon());
+    }
+
+    @Test
+    void anOffsetMovesTheIntervalButNotItsClaimedUncertainty() {
+        AtomicLong offset = new AtomicLong(5_000_000);
+        SystemTimeSource source = new SystemTimeSource(Duration.ofMillis(2), offset::get);
+        long before = SystemClock.wallMicros();
+        TTInterval ahead = source.now();
+        offset.set(0);
+        TTInterval back = source.now();
+        long after = SystemClock.wallMicros();
+
+        assertEquals(2_000, ahead.epsilonMicros());
+        assertTrue(ahead.earliestMicros() >= before + 5_000_000 - 2_000
+                && ahead.latestMicros() <= after + 5_000_000 + 2_000, ahead.toString());
+        assertTrue(back.latestMicros() <= after + 2_000, back.toString());
     }
 
     @Test
