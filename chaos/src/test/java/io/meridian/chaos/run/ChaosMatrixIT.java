@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with partitions and with clock skews within ε; then register under pauses and list-append
  * while leaderships move and its ranges split and move. A fault every 5 s lasting 2.5 s, 6 clients.
  *
- * <p>Each run starts once the cluster commits a write and reads it back (within 60 s of the
- * previous run's end). Every history must pass its checkers and nothing unexpected may happen;
+ * <p>Each run starts once the cluster commits a write, reads it back and serves a strong read of
+ * the workload's ranges (within 60 s of the previous run's end). Every history must pass its checkers and nothing unexpected may happen;
  * a run without faults has no ambiguous outcome; a run with faults made at least one and kept
  * completing operations after the first; the partitions dropped node-to-node traffic.
  */
@@ -106,7 +106,7 @@ class ChaosMatrixIT {
             }
         }
         String label = "ChaosMatrixIT " + name + " under " + faults;
-        Duration recovery = ChaosRuns.awaitServing(chaos.cluster(), Duration.ofSeconds(60));
+        Duration recovery = ChaosRuns.awaitServing(chaos.cluster(), workload.splitKeys(), Duration.ofSeconds(60));
         System.out.println(label + ": the cluster served after " + recovery.toMillis() + " ms");
         DirectionStats before = proxy().stats();
         boolean calm = nemeses.isEmpty();

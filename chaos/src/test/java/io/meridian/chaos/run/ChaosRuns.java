@@ -7,6 +7,7 @@ import io.meridian.client.MeridianClient;
 import io.meridian.server.local.LocalCluster;
 import io.meridian.server.local.NodeSpec;
 import java.time.Duration;
+import java.util.List;
 
 /** What the chaos ITs share: a client of every node, and one checked run of a workload under a nemesis. */
 final class ChaosRuns {
@@ -29,6 +30,15 @@ final class ChaosRuns {
      * @throws AssertionError if the cluster did not serve within {@code patience}
      */
     static Duration awaitServing(LocalCluster cluster, Duration patience) {
+        return awaitServing(cluster, List.of(), patience);
+    }
+
+    /**
+     * Like {@link #awaitServing(LocalCluster, Duration)}, and also until a strong read of
+     * {@code keys} (one per range the next workload uses) completes: a transaction left
+     * prepared by a previous run holds back the safe time of its group until it is resolved.
+     */
+    static Duration awaitServing(LocalCluster cluster, List<String> keys, Duration patience) {
         long started = System.nanoTime();
         long deadline = started + patience.toNanos();
         RuntimeException last = null;
@@ -38,6 +48,9 @@ final class ChaosRuns {
                 try {
                     client.write(io.meridian.client.Mutation.put(key, "ok"));
                     if (client.singleUse().get(key).isPresent()) {
+                        if (!keys.isEmpty()) {
+                            client.singleUse().read(keys.toArray(String[]::new));
+                        }
                         return Duration.ofNanos(System.nanoTime() - started);
                     }
                 } catch (RuntimeException e) {
