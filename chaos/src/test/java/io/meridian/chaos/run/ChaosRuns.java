@@ -12,6 +12,9 @@ import java.util.List;
 /** What the chaos ITs share: a client of every node, and one checked run of a workload under a nemesis. */
 final class ChaosRuns {
 
+    /** Pause after a failed probe of the cluster. */
+    private static final Duration PROBE_RETRY_PAUSE = Duration.ofMillis(100);
+
     private ChaosRuns() {
     }
 
@@ -23,20 +26,14 @@ final class ChaosRuns {
     }
 
     /**
-     * Waits until the cluster commits a write and reads it back (a run starts from a serving
-     * cluster, whatever the previous run's faults left behind), at most {@code patience}.
+     * Waits until the cluster commits a write, reads it back and serves a strong read of
+     * {@code keys} (one per range the next workload uses; a transaction left prepared by a
+     * previous run holds back the safe time of its group until it is resolved), at most
+     * {@code patience}: a run starts from a serving cluster, whatever the previous run's faults
+     * left behind.
      *
      * @return how long it took
      * @throws AssertionError if the cluster did not serve within {@code patience}
-     */
-    static Duration awaitServing(LocalCluster cluster, Duration patience) {
-        return awaitServing(cluster, List.of(), patience);
-    }
-
-    /**
-     * Like {@link #awaitServing(LocalCluster, Duration)}, and also until a strong read of
-     * {@code keys} (one per range the next workload uses) completes: a transaction left
-     * prepared by a previous run holds back the safe time of its group until it is resolved.
      */
     static Duration awaitServing(LocalCluster cluster, List<String> keys, Duration patience) {
         long started = System.nanoTime();
@@ -55,6 +52,7 @@ final class ChaosRuns {
                     }
                 } catch (RuntimeException e) {
                     last = e;
+                    pauseBeforeRetry();
                 }
             }
         }
@@ -84,6 +82,16 @@ final class ChaosRuns {
             assertTrue(okAfter >= 1, label + ": the workload kept running after the first fault: " + okAfter
                     + " ok operations");
             return result;
+        }
+    }
+
+    /** A short pause between probes of a cluster that just refused one, so the probe does not spin. */
+    private static void pauseBeforeRetry() {
+        try {
+            Thread.sleep(PROBE_RETRY_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the cluster", e);
         }
     }
 }
