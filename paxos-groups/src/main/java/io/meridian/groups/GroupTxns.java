@@ -9,6 +9,7 @@ import io.meridian.truetime.Timestamp;
 import java.lang.ref.WeakReference;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -109,6 +110,11 @@ public final class GroupTxns {
     /** The lowest prepare timestamp of the prepared transactions; empty when none is. */
     public Optional<Timestamp> minPrepareTs() {
         return minPrepareTs;
+    }
+
+    /** The prepared transaction with the lowest prepare timestamp: the one holding the safe time back. */
+    public Optional<PreparedTxn> oldestPrepared() {
+        return prepared.values().stream().min(Comparator.comparing(PreparedTxn::prepareTs));
     }
 
     /**

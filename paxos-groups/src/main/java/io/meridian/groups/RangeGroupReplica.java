@@ -98,7 +98,7 @@ public final class RangeGroupReplica implements GroupReplica {
                     + stateMachine.group() + ") and environment (" + env.self() + ") must agree on group, node and store");
         }
         this.lease = new LeaderLease(stateMachine.group(), env, log, stateMachine::state);
-        this.safeTime = new SafeTime(env.scheduler(), stateMachine::state);
+        this.safeTime = new SafeTime(stateMachine.group(), env.scheduler(), stateMachine::state);
         this.txnSteps = new TxnSteps(env, log, lease, stateMachine);
         this.onScheduler = task -> env.scheduler().schedule(task, 0);
         this.listener = new GroupStateListener() {

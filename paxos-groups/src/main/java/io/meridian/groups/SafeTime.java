@@ -1,5 +1,6 @@
 package io.meridian.groups;
 
+import io.meridian.storage.GroupId;
 import io.meridian.truetime.Scheduler;
 import io.meridian.truetime.Timestamp;
 import java.time.Duration;
@@ -27,9 +28,24 @@ final class SafeTime {
     private final AtomicReference<Timestamp> leaderClosed = new AtomicReference<>(Timestamp.MIN);
     private final SafeTimeWaiters waiters;
 
-    SafeTime(Scheduler scheduler, Supplier<GroupState> state) {
+    private final GroupId group;
+
+    SafeTime(GroupId group, Scheduler scheduler, Supplier<GroupState> state) {
+        this.group = group;
         this.state = state;
-        this.waiters = new SafeTimeWaiters(scheduler, this::current);
+        this.waiters = new SafeTimeWaiters(scheduler, this::current, this::heldBackBy);
+    }
+
+    /** What holds the safe time where it is: the oldest prepared transaction, or the last closed timestamp. */
+    String heldBackBy() {
+        GroupState applied = state.get();
+        Timestamp paxosSafe = paxosSafe(applied);
+        return applied.txns().oldestPrepared().filter(txn -> !txn.prepareTs().isAfter(paxosSafe))
+                .map(txn -> group + " holds transaction " + txn.id() + " prepared at " + txn.prepareTs()
+                        + " (coordinator " + txn.coordinator() + ") unresolved")
+                .orElse(group + " has applied timestamps up to " + applied.lastTs() + (leaderClosed.get()
+                        .equals(Timestamp.MIN) ? "" : " and closed " + leaderClosed.get() + " while leading")
+                        + "; no later write or closed timestamp has reached this replica");
     }
 
     /** {@code t_safe} of the state applied now. */

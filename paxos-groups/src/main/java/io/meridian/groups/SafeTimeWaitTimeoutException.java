@@ -8,7 +8,12 @@ import io.meridian.truetime.Timestamp;
  */
 public final class SafeTimeWaitTimeoutException extends RuntimeException {
 
-    public SafeTimeWaitTimeoutException(Timestamp readTs, Timestamp safeTs) {
-        super("replica safe time " + safeTs + " did not reach read timestamp " + readTs + " in time");
+    /**
+     * @param readTs the timestamp the read waited for
+     * @param safeTs the replica's safe time when the wait ended
+     * @param why    what held the safe time back, e.g. a prepared transaction
+     */
+    public SafeTimeWaitTimeoutException(Timestamp readTs, Timestamp safeTs, String why) {
+        super("replica safe time " + safeTs + " did not reach read timestamp " + readTs + " in time: " + why);
     }
 }

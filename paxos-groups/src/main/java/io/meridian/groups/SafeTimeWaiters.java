@@ -22,6 +22,7 @@ final class SafeTimeWaiters {
 
     private final Scheduler scheduler;
     private final Supplier<Timestamp> safeTs;
+    private final Supplier<String> heldBackBy;
     private final PriorityQueue<Waiter> waiting = new PriorityQueue<>(Comparator.comparing(Waiter::target));
     private boolean closed;
 
@@ -40,9 +41,14 @@ final class SafeTimeWaiters {
         }
     }
 
-    SafeTimeWaiters(Scheduler scheduler, Supplier<Timestamp> safeTs) {
+    /**
+     * @param safeTs     the safe time now
+     * @param heldBackBy says what holds the safe time back, for the error of a wait that expires
+     */
+    SafeTimeWaiters(Scheduler scheduler, Supplier<Timestamp> safeTs, Supplier<String> heldBackBy) {
         this.scheduler = scheduler;
         this.safeTs = safeTs;
+        this.heldBackBy = heldBackBy;
     }
 
     /** Completes with the safe time once it is at least {@code target}; at once if it is. */
@@ -104,7 +110,8 @@ final class SafeTimeWaiters {
             removed = waiting.remove(waiter);
         }
         if (removed) {
-            waiter.done.completeExceptionally(new SafeTimeWaitTimeoutException(waiter.target, safeTs.get()));
+            waiter.done.completeExceptionally(new SafeTimeWaitTimeoutException(waiter.target, safeTs.get(),
+                    heldBackBy.get()));
         }
     }
 }

@@ -76,6 +76,10 @@ class GroupTxnReplicaTest {
             }
             cluster.runFor(Duration.ofMillis(600));
             waiting.forEach(read -> assertFalse(read.isDone(), "no read above prepare_ts - 1 before the resolve"));
+            Throwable late = cluster.awaitFailure(follower.replica.readAt(commitTs, C, Duration.ofMillis(100)));
+            assertInstanceOf(SafeTimeWaitTimeoutException.class, late);
+            assertTrue(late.getMessage().contains(txn(1) + " prepared at " + prepareTs), "the error names what "
+                    + "holds the safe time back: " + late.getMessage());
 
             TxnRecord record = cluster.await(leader.replica.resolveTxn(txn(1), true, commitTs, deadline(cluster)));
             assertTrue(record.getCommitted());

@@ -26,6 +26,7 @@ import io.meridian.truetime.TrueTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The transaction layer of one group replica: at the group's leader it keeps the lock table,
@@ -64,6 +67,10 @@ import java.util.function.Supplier;
  */
 public final class TxnParticipant implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(TxnParticipant.class.getName());
+    /** A prepared transaction unresolved this long past its deadline is logged, at most once per such period. */
+    private static final long OVERDUE_LOG_MICROS = 30_000_000;
+
     private final GroupReplica replica;
     private final TrueTime trueTime;
     private final Scheduler scheduler;
@@ -88,6 +95,9 @@ public final class TxnParticipant implements AutoCloseable {
         final Map<TxnId, OnePhase> onePhase = new LinkedHashMap<>();
         /** Transactions aborted here, with when: the table remembers them until forgotten. */
         final Map<TxnId, Long> aborted = new LinkedHashMap<>();
+        /** In-doubt transactions: why the last inquiry failed, and when one was last logged as overdue. */
+        final Map<TxnId, String> inquiryFailures = new HashMap<>();
+        final Map<TxnId, Long> overdueLogged = new HashMap<>();
 
         Epoch(long term, LockTable table) {
             this.term = term;
@@ -565,6 +575,8 @@ public final class TxnParticipant implements AutoCloseable {
     private void finish(Epoch e, TxnId id) {
         synchronized (lock) {
             e.txns.remove(id);
+            e.inquiryFailures.remove(id);
+            e.overdueLogged.remove(id);
         }
         e.table.release(id);
     }
@@ -707,10 +719,13 @@ public final class TxnParticipant implements AutoCloseable {
             if (!trueTime.after(deadline)) {
                 continue;
             }
+            boolean asking;
             synchronized (lock) {
-                if (!e.busy.add(txn.id())) {
-                    continue;
-                }
+                asking = e.busy.add(txn.id());
+            }
+            logIfOverdue(e, txn, deadline, !asking);
+            if (!asking) {
+                continue;
             }
             transport.send(TxnRequest.newBuilder().setGroupId(txn.coordinator().value()).setTxnId(txn.id().toBytes())
                             .setInquire(io.meridian.api.internal.v1.Inquire.newBuilder()
@@ -723,13 +738,43 @@ public final class TxnParticipant implements AutoCloseable {
                                         finish(e, txn.id());
                                         return record;
                                     })
-                            : CompletableFuture.completedFuture(null))
+                            : CompletableFuture.failedFuture(new IllegalStateException(
+                                    "the coordinator has not decided yet")))
                     .whenComplete((ignored, failure) -> {
                         synchronized (lock) {
                             e.busy.remove(txn.id());
+                            if (failure == null) {
+                                e.inquiryFailures.remove(txn.id());
+                            } else {
+                                e.inquiryFailures.put(txn.id(), String.valueOf(failure));
+                            }
                         }
                     });
         }
+    }
+
+    /**
+     * Logs a prepared transaction still in doubt {@link #OVERDUE_LOG_MICROS} past its deadline
+     * (it holds back this group's safe time and its keys' writers), at most once per that period.
+     */
+    private void logIfOverdue(Epoch e, PreparedTxn txn, Timestamp deadline, boolean inquiryRunning) {
+        long now = nowMicros();
+        if (now - deadline.micros() < OVERDUE_LOG_MICROS) {
+            return;
+        }
+        String lastFailure;
+        synchronized (lock) {
+            Long logged = e.overdueLogged.get(txn.id());
+            if (logged != null && now - logged < OVERDUE_LOG_MICROS) {
+                return;
+            }
+            e.overdueLogged.put(txn.id(), now);
+            lastFailure = e.inquiryFailures.get(txn.id());
+        }
+        LOG.log(Level.WARNING, () -> replica.group() + ": " + txn.id() + " prepared at " + txn.prepareTs()
+                + " is still in doubt " + (now - deadline.micros()) / 1_000_000 + " s past its deadline; coordinator "
+                + txn.coordinator() + (inquiryRunning ? ", an inquiry is running" : "")
+                + (lastFailure == null ? "" : ", last inquiry failed: " + lastFailure));
     }
 
     private void tellAndForget(Epoch e) {

@@ -162,7 +162,7 @@ public final class ProxiedNetwork implements NodeNetwork {
         }
     }
 
-    /** Bytes forwarded and discarded by every link, both ways, since they were opened. */
+    /** Bytes forwarded, and held back by blackholes, by every link, both ways, since they were opened. */
     public DirectionStats stats() {
         DirectionStats sum = new DirectionStats(0, 0, 0);
         for (Link link : proxy.links()) {

@@ -5,15 +5,16 @@ package io.meridian.chaos.proxy;
  * link was opened; a snapshot, part of {@link LinkStats}.
  *
  * @param bytesForwarded bytes written to the receiver
- * @param bytesDiscarded bytes read and dropped because the direction was blackholed
+ * @param bytesHeld      bytes forwarded only after a blackhole on the direction lifted (counted
+ *                       as they leave, so also in {@code bytesForwarded})
  * @param resetsInjected connections this direction reset because of
  *                       {@link LinkFaults#resetProbability()}
  */
-public record DirectionStats(long bytesForwarded, long bytesDiscarded, long resetsInjected) {
+public record DirectionStats(long bytesForwarded, long bytesHeld, long resetsInjected) {
 
     /** The element-wise sum of this and {@code other}. */
     public DirectionStats plus(DirectionStats other) {
         return new DirectionStats(bytesForwarded + other.bytesForwarded,
-                bytesDiscarded + other.bytesDiscarded, resetsInjected + other.resetsInjected);
+                bytesHeld + other.bytesHeld, resetsInjected + other.resetsInjected);
     }
 }

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  *
  * <p>Threading: every method is thread-safe. A fault change applies to the next chunk read on
  * every existing connection and to every new one; bytes already waiting in a delay line keep
- * the delivery time they were given, except that a blackhole also discards them.
+ * the delivery time they were given, and a blackhole also holds them until it lifts.
  */
 public final class Link implements AutoCloseable {
 
@@ -258,13 +258,20 @@ public final class Link implements AutoCloseable {
         counters(direction).resetsInjected.increment();
     }
 
-    /** Blocks while {@code direction} is blackholed; ends early only by interrupt. */
-    void awaitNotBlackholed(Direction direction) throws InterruptedException {
+    /**
+     * Blocks while {@code direction} is blackholed; ends early only by interrupt.
+     *
+     * @return whether it had to wait
+     */
+    boolean awaitNotBlackholed(Direction direction) throws InterruptedException {
         faultsLock.lock();
         try {
+            boolean waited = false;
             while (faults(direction).blackhole()) {
+                waited = true;
                 faultsChanged.await();
             }
+            return waited;
         } finally {
             faultsLock.unlock();
         }
@@ -295,11 +302,11 @@ public final class Link implements AutoCloseable {
     /** The byte counters of one direction, summed over all connections. */
     static final class DirectionCounters {
         final LongAdder bytesForwarded = new LongAdder();
-        final LongAdder bytesDiscarded = new LongAdder();
+        final LongAdder bytesHeld = new LongAdder();
         final LongAdder resetsInjected = new LongAdder();
 
         DirectionStats snapshot() {
-            return new DirectionStats(bytesForwarded.sum(), bytesDiscarded.sum(), resetsInjected.sum());
+            return new DirectionStats(bytesForwarded.sum(), bytesHeld.sum(), resetsInjected.sum());
         }
     }
 }

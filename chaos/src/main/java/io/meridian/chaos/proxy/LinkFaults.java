@@ -10,17 +10,19 @@ import java.util.Objects;
  * <p>Each chunk read from the sender (up to {@value Pump#CHUNK_BYTES_MAX} bytes, whatever one
  * socket read returned) is handled, in this order:
  * <ol>
- *   <li>{@code blackhole}: the chunk is read and discarded; nothing is forwarded and no reset
- *       is sent, so both endpoints see an open but silent connection. Bytes discarded are
- *       gone: after healing, the receiver's stream has a hole, which framed protocols
- *       (HTTP/2 under gRPC) detect and answer by closing the connection. A FIN that arrives
- *       while blackholed is held and delivered once the blackhole lifts.</li>
  *   <li>{@code resetProbability}: with this probability the whole connection is reset (RST to
  *       both endpoints). This stands in for packet loss: TCP cannot lose bytes without
  *       corrupting the stream, so a lost chunk is a lost connection.</li>
  *   <li>{@code delay} and {@code jitter}: the chunk is held for {@code delay} plus a uniformly
  *       random extra in {@code [0, jitter]}, but never released before the chunk read before
  *       it, so order is preserved and {@code delay} is a lower bound.</li>
+ *   <li>{@code blackhole}: when the chunk is due, it waits while the direction is blackholed.
+ *       Nothing is forwarded and no reset is sent, so both endpoints see an open but silent
+ *       connection, as across a cut network; chunks (and a FIN) are delivered in order once
+ *       the blackhole lifts, as TCP retransmission would deliver them. Nothing is lost, so the
+ *       receiver's stream never has a hole. When the waiting chunks fill the delay line the
+ *       sender is pushed back. An endpoint that gives up on the silent connection closes it,
+ *       as it would on a real network.</li>
  * </ol>
  *
  * @param delay            how long every chunk is held before it is forwarded; at least zero
@@ -28,7 +30,7 @@ import java.util.Objects;
  *                         least zero
  * @param resetProbability the probability, in {@code [0, 1]}, that a chunk resets the
  *                         connection instead of being forwarded
- * @param blackhole        whether chunks are discarded instead of forwarded
+ * @param blackhole        whether chunks are held back (until the blackhole lifts) instead of forwarded
  */
 public record LinkFaults(Duration delay, Duration jitter, double resetProbability, boolean blackhole) {
 
@@ -59,7 +61,7 @@ public record LinkFaults(Duration delay, Duration jitter, double resetProbabilit
         return new LinkFaults(delay, jitter, 0.0, false);
     }
 
-    /** Only a blackhole: everything read is discarded, connections stay open. */
+    /** Only a blackhole: nothing gets through until it lifts, connections stay open. */
     public static LinkFaults blackholed() {
         return new LinkFaults(Duration.ZERO, Duration.ZERO, 0.0, true);
     }

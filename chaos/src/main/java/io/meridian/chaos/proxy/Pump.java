@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Due times never decrease along the delay line, so chunks (and the final FIN) leave in
  * the order they arrived whatever the jitter. The delay line holds at most
- * {@value #DELAY_LINE_CHUNKS_MAX} chunks; when it is full the reader stops reading and TCP
- * flow control pushes back on the sender.
+ * {@value #DELAY_LINE_CHUNKS_MAX} chunks; when it is full (a long delay, or a blackhole holding
+ * everything back) the reader stops reading and TCP flow control pushes back on the sender.
  */
 final class Pump {
 
@@ -66,10 +66,6 @@ final class Pump {
                     delayLine.put(new Chunk(null, dueNanos(faults)));
                     return;
                 }
-                if (faults.blackhole()) {
-                    counters.bytesDiscarded.add(count);
-                    continue;
-                }
                 double probability = faults.resetProbability();
                 if (probability > 0.0 && link.random().nextDouble() < probability) {
                     connection.injectReset(direction);
@@ -106,17 +102,15 @@ final class Pump {
             while (true) {
                 Chunk chunk = delayLine.take();
                 sleepUntil(chunk.dueNanos());
+                // Like a cut network under TCP: nothing gets through, nothing is lost, and what
+                // waited (the FIN too) leaves in order once the blackhole lifts.
+                if (link.awaitNotBlackholed(direction) && chunk.bytes() != null) {
+                    counters.bytesHeld.add(chunk.bytes().length);
+                }
                 if (chunk.bytes() == null) {
-                    // A FIN is not data: it survives a blackhole and leaves when it lifts.
-                    link.awaitNotBlackholed(direction);
                     to.shutdownOutput();
                     connection.directionDone();
                     return;
-                }
-                if (link.faults(direction).blackhole()) {
-                    // Set while the chunk was in the delay line: the blackhole takes it too.
-                    counters.bytesDiscarded.add(chunk.bytes().length);
-                    continue;
                 }
                 out.write(chunk.bytes());
                 counters.bytesForwarded.add(chunk.bytes().length);

@@ -11,10 +11,11 @@
  * <ul>
  *   <li>Within one connection and direction bytes are delivered in the order they were read;
  *       delay and jitter never reorder them (each direction has its own delay line).</li>
- *   <li>The proxy never alters a byte. It can only hold bytes back (delay), discard them
- *       while a direction is blackholed, or reset the whole connection. TCP offers no way to
- *       lose a segment without corrupting the stream, so "packet loss" is modelled as a
- *       connection reset ({@link io.meridian.chaos.proxy.LinkFaults#resetProbability()}).</li>
+ *   <li>The proxy never alters, drops or inserts a byte. It can only hold bytes back (a delay,
+ *       or a blackhole until it lifts, as TCP retransmits across a cut network) or reset the
+ *       whole connection. TCP offers no way to lose a segment without corrupting the stream,
+ *       so "packet loss" is modelled as a connection reset
+ *       ({@link io.meridian.chaos.proxy.LinkFaults#resetProbability()}).</li>
  *   <li>Fault changes take effect for the next chunk read on every existing connection, not
  *       only for new ones.</li>
  *   <li>Every thread the proxy starts is a virtual thread that ends by the time

@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,12 +39,13 @@ class ChaosMatrixIT {
     private static final Duration CALM = Duration.ofSeconds(6);
     private static final Duration FAULTY = Duration.ofSeconds(11);
 
-    @TempDir
-    static Path dir;
+    /** The cluster's nodes, their logs and data: kept after the run (a fresh start wipes them). */
+    private final Path dir = Path.of("target", "chaos-matrix").toAbsolutePath();
     private ChaosCluster chaos;
 
     @BeforeAll
     void startCluster() throws Exception {
+        System.out.println("ChaosMatrixIT: the nodes' data and logs in " + dir);
         chaos = ChaosCluster.start(dir, 5, 3, 42, line -> { });
         List<String> splits = new ArrayList<>();
         for (String name : Workload.NAMES) {
@@ -125,7 +125,7 @@ class ChaosMatrixIT {
         if (faults.equals("partition")) {
             DirectionStats after = proxy().stats();
             assertTrue(after.bytesForwarded() > before.bytesForwarded(), "node-to-node traffic ran through the proxy");
-            assertTrue(after.bytesDiscarded() > before.bytesDiscarded(), "the partitions dropped traffic");
+            assertTrue(after.bytesHeld() > before.bytesHeld(), "the partitions held traffic back");
         }
     }
 }

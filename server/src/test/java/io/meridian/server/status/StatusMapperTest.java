@@ -111,7 +111,7 @@ class StatusMapperTest {
     void storageAndWaitingFailuresMapToTheirCodes() {
         assertMapped(mapper.toStatus(new ReadBelowHorizonException(new Timestamp(1), new Timestamp(5)), CallKind.READ),
                 Status.Code.FAILED_PRECONDITION, ErrorReason.READ_BELOW_HORIZON);
-        assertMapped(mapper.toStatus(new SafeTimeWaitTimeoutException(new Timestamp(9), new Timestamp(5)), CallKind.READ),
+        assertMapped(mapper.toStatus(new SafeTimeWaitTimeoutException(new Timestamp(9), new Timestamp(5), "g1 is behind"), CallKind.READ),
                 Status.Code.DEADLINE_EXCEEDED, ErrorReason.SAFE_TIME_WAIT_TIMEOUT);
         assertMapped(mapper.toStatus(new TimeoutException("slow"), CallKind.READ), Status.Code.DEADLINE_EXCEEDED,
                 ErrorReason.DEADLINE);
