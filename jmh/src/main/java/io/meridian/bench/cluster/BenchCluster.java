@@ -28,11 +28,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real local cluster for whole-cluster benchmarks: separate node JVMs on loopback started
- * with {@link LocalCluster} in a fresh temporary directory, and one gRPC channel per node.
- * Not thread-safe to build or close; the stubs it hands out are.
+ * A real local cluster for whole-cluster benchmarks and the load generator: separate node JVMs
+ * on loopback started with {@link LocalCluster} in a fresh temporary directory, and one gRPC
+ * channel per node. Not thread-safe to build or close; the stubs it hands out are.
  */
-final class BenchCluster implements AutoCloseable {
+public final class BenchCluster implements AutoCloseable {
 
     /** The data group every key lives in until a split. */
     static final long DATA_GROUP = 1;
@@ -45,7 +45,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /** Starts {@code nodes} nodes, each with {@code nodeFlags}, and waits until group 1 has a leader. */
-    static BenchCluster start(int nodes, String... nodeFlags) throws IOException {
+    public static BenchCluster start(int nodes, String... nodeFlags) throws IOException {
         Path dir = Files.createTempDirectory("meridian-bench-");
         LocalCluster cluster = LocalCluster.builder(dir).nodes(nodes).fresh(true).nodeFlags(nodeFlags).build();
         cluster.start();
@@ -59,6 +59,11 @@ final class BenchCluster implements AutoCloseable {
 
     LocalCluster cluster() {
         return cluster;
+    }
+
+    /** Every node's client address, {@code host:port}. */
+    public List<String> clientAddresses() {
+        return cluster.nodes().stream().map(NodeSpec::clientAddress).toList();
     }
 
     List<String> nodeIds() {
@@ -105,15 +110,15 @@ final class BenchCluster implements AutoCloseable {
      * groups on every node, the range {@code [gNN/, gNN+1/)} in the NN-th of them. Returns the
      * key prefix served by each group, in order.
      */
-    List<String> spreadOverGroups(int groups) {
+    public List<String> spreadOverGroups(int groups) {
         AdminGrpc.AdminBlockingStub admin = AdminGrpc.newBlockingStub(channels.values().iterator().next())
                 .withDeadlineAfter(10, TimeUnit.MINUTES);
         List<String> prefixes = new ArrayList<>();
         for (int g = 0; g < groups; g++) {
-            prefixes.add(String.format("g%02d/", g));
+            prefixes.add(groupPrefix(g));
         }
         for (int g = 1; g <= groups; g++) {
-            admin.splitRange(SplitRangeRequest.newBuilder().setSplitKey(bytes(String.format("g%02d/", g))).build());
+            admin.splitRange(SplitRangeRequest.newBuilder().setSplitKey(bytes(groupPrefix(g))).build());
         }
         for (int g = 1; g < groups; g++) {
             CreateGroupRequest.Builder create = CreateGroupRequest.newBuilder();
@@ -126,6 +131,11 @@ final class BenchCluster implements AutoCloseable {
             admin.moveRange(MoveRangeRequest.newBuilder().setRangeId(rangeId).setTargetGroupId(group).build());
         }
         return prefixes;
+    }
+
+    /** The key prefix {@link #spreadOverGroups} gives the {@code g}-th group: {@code g07/}. */
+    public static String groupPrefix(int g) {
+        return String.format("g%02d/", g);
     }
 
     static ByteString bytes(String text) {

@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SingleGroupCommitBenchmark {
 
     /** The nodes' fixed TrueTime uncertainty. */
-    @Param({"0ms", "1ms"})
+    @Param({"0ms", "1ms", "4ms"})
     public String epsilon;
 
     private BenchCluster cluster;
