@@ -36,7 +36,12 @@ public final class LoadMain {
             System.exit(2);
             return;
         }
-        System.exit(run(options, System.out) ? 0 : 1);
+        try {
+            System.exit(run(options, System.out) ? 0 : 1);
+        } catch (RuntimeException e) {
+            System.err.println("meridian bench: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     /** Runs the load and reports it on {@code out}; whether the run was sound (bank kept its total). */

@@ -2,10 +2,13 @@ package io.meridian.bench.load;
 
 import io.meridian.bench.load.Workload.Op;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,7 +43,7 @@ final class LoadRun {
      * @param timeline     one entry per measured second
      * @param bankTotal    for bank: the sum of the balances after the run
      */
-    record Result(LoadStats stats, long measuredNanos, List<Tick> timeline, java.util.OptionalLong bankTotal) {
+    record Result(LoadStats stats, long measuredNanos, List<Tick> timeline, OptionalLong bankTotal) {
 
         double throughput() {
             return stats.total().getTotalCount() * 1e9 / measuredNanos;
@@ -87,15 +90,15 @@ final class LoadRun {
             client.join();
         }
         stats.interval();
-        java.util.OptionalLong bankTotal = options.workload().name().equals("bank")
-                ? java.util.OptionalLong.of(target.total(accounts())) : java.util.OptionalLong.empty();
+        OptionalLong bankTotal = options.workload().name().equals("bank")
+                ? OptionalLong.of(target.total(accounts())) : OptionalLong.empty();
         return new Result(stats, end - measureFrom, timeline, bankTotal);
     }
 
     /** Writes every record (or account) in batches of one prefix each, from several threads. */
     private void load() throws InterruptedException {
         boolean bank = options.workload().name().equals("bank");
-        byte[] opening = Long.toString(OPENING_BALANCE).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] opening = Long.toString(OPENING_BALANCE).getBytes(StandardCharsets.UTF_8);
         long started = System.nanoTime();
         ExecutorService loaders = Executors.newFixedThreadPool(Math.min(options.clients(), 16));
         try {
@@ -119,7 +122,7 @@ final class LoadRun {
             for (Future<?> batch : batches) {
                 try {
                     batch.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     throw new IllegalStateException("loading the records failed: " + e.getCause(), e.getCause());
                 }
             }

@@ -25,7 +25,7 @@ public final class LinePlot {
 
     private static final int WIDTH = 720;
     private static final int HEIGHT = 440;
-    private static final int LEFT = 80;
+    private static final int LEFT = 90;
     private static final int RIGHT = 30;
     private static final int TOP = 50;
     private static final int BOTTOM = 60;
@@ -100,7 +100,7 @@ public final class LinePlot {
             g.setColor(new Color(0xe0e0e0));
             g.drawLine(LEFT, y, LEFT + plotW, y);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(format(yMax * t / 5), 10, y + 4);
+            g.drawString(format(yMax * t / 5), 36, y + 4);
             g.drawString(format(xMax * t / 5), x - 8, TOP + plotH + 18);
         }
         g.setColor(Color.BLACK);
@@ -108,7 +108,7 @@ public final class LinePlot {
         g.drawString(xLabel, LEFT + plotW / 2 - 40, HEIGHT - 18);
         Graphics2D rotated = (Graphics2D) g.create();
         rotated.rotate(-Math.PI / 2);
-        rotated.drawString(yLabel, -(TOP + plotH / 2 + 40), 24);
+        rotated.drawString(yLabel, -(TOP + plotH / 2 + 60), 18);
         rotated.dispose();
         g.setStroke(new BasicStroke(2f));
         for (int k = 0; k < series.size(); k++) {
