@@ -34,6 +34,9 @@ record LoadOptions(Workload workload, String target, List<String> endpoints, Opt
             + "                       (--endpoints host:port,... | --local 3 [--epsilon 1ms]) [--groups 1]\n"
             + "                       [--target meridian|etcd] [--no-load] [--json FILE] [--seed N]";
 
+    /** The largest value accepted, in bytes. */
+    static final int VALUE_SIZE_MAX = 1 << 20;
+
     /** The largest number of clients, groups or local nodes accepted. */
     static final int COUNT_MAX = 4_096;
 
@@ -84,8 +87,14 @@ record LoadOptions(Workload workload, String target, List<String> endpoints, Opt
                 case "--warmup" -> warmup = duration(value, "--warmup", true);
                 case "--duration" -> duration = duration(value, "--duration", false);
                 case "--records" -> records = positiveLong(value, "--records");
-                case "--value-size" -> valueSize = Math.toIntExact(Math.min(positiveLong(value, "--value-size"),
-                        1 << 20));
+                case "--value-size" -> {
+                    long bytes = positiveLong(value, "--value-size");
+                    if (bytes > VALUE_SIZE_MAX) {
+                        throw new IllegalArgumentException("--value-size is at most " + VALUE_SIZE_MAX + " bytes: "
+                                + value);
+                    }
+                    valueSize = (int) bytes;
+                }
                 case "--json" -> json = Optional.of(Path.of(value));
                 case "--seed" -> seed = Long.parseLong(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);

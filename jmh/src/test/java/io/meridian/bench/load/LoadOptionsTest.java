@@ -44,6 +44,8 @@ class LoadOptionsTest {
         assertMessage("--epsilon is a flag of the nodes --local starts", "--workload", "write", "--endpoints", "a:1",
                 "--epsilon", "1ms");
         assertMessage("unknown option --fast", "--workload", "write", "--fast", "yes");
+        assertMessage("--value-size is at most 1048576 bytes", "--workload", "write", "--local", "3", "--value-size",
+                "2000000");
         assertMessage("--records needs a value", "--workload", "write", "--records");
     }
 
