@@ -67,6 +67,11 @@ public record TTInterval(long earliestMicros, long latestMicros) {
         return earliestMicros <= micros && micros <= latestMicros;
     }
 
+    /** True when the two intervals share at least one instant, ends included. */
+    public boolean overlaps(TTInterval other) {
+        return earliestMicros <= other.latestMicros && other.earliestMicros <= latestMicros;
+    }
+
     /** True when {@code t} is certainly in the past: {@code earliest > t}. */
     public boolean after(Timestamp t) {
         return earliestMicros > t.micros();

@@ -32,6 +32,8 @@ public final class ChaosCluster implements AutoCloseable {
             "ranges");
     /** The nodes' TrueTime uncertainty (their default {@code --epsilon}); clock skews stay below it. */
     public static final long EPSILON_MICROS = 1_000;
+    /** The nodes' fence (their default {@code --max-epsilon}); clock steps beyond it must fence. */
+    public static final long MAX_EPSILON_MICROS = 10_000;
     /** The most nodes {@code chaos/loopback.hosts} names. */
     public static final int NODES_MAX = 9;
 
@@ -189,7 +191,8 @@ public final class ChaosCluster implements AutoCloseable {
             case "pause" -> new PauseNemesis(cluster, random, every, lasting);
             case "partition" -> new PartitionNemesis(network, nodeIds, cluster.clientAddress(nodeIds.get(0)), random,
                     every, lasting);
-            case "clock" -> new ClockNemesis(clockOffsetFiles, random, every, lasting, EPSILON_MICROS * 8 / 10);
+            case "clock" -> new ClockNemesis(clockOffsetFiles, cluster::clientAddress, random, every, lasting,
+                    EPSILON_MICROS * 8 / 10, MAX_EPSILON_MICROS);
             case "leadership" -> new LeadershipNemesis(cluster.clientAddress(nodeIds.get(0)), random, every);
             case "ranges" -> new RangeNemesis(cluster.clientAddress(nodeIds.get(nodeIds.size() - 1)), splitCandidates,
                     random, every);

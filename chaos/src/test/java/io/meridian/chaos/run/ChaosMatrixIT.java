@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * CI's chaos matrix on one real 5-node cluster in 3 zones, node-to-node traffic through the
  * fault proxy ({@link ChaosCluster}, proxy mode), the workloads' keys split into ranges over 3
  * groups: every workload (bank, list-append, register, stale-read) with no fault, with kills,
- * with partitions and with clock skews within ε; then register under pauses and list-append
+ * with partitions and with clock faults (skews and drifts within ε, steps beyond max ε, which must
+ * fence their node); then register under pauses and list-append
  * while leaderships move and its ranges split and move. A fault every 5 s lasting 2.5 s, 6 clients.
  *
  * <p>Each run starts once the cluster commits a write, reads it back and serves a strong read of
@@ -118,6 +119,10 @@ class ChaosMatrixIT {
                     + nemesis.faultsNotMade());
             assertFalse(nemesis.faultsMade().isEmpty(), label + ": a fault was made (tried: "
                     + nemesis.faultsNotMade() + ")");
+            for (String fault : nemesis.faultsMade()) {
+                assertFalse(fault.contains(ClockNemesis.NOT_FENCED), label + ": a clock beyond max ε fences its node: "
+                        + fault);
+            }
         }
         if (calm) {
             assertEquals(0, result.counts().info(), "no ambiguous outcome without faults: " + result.counts());

@@ -30,15 +30,17 @@ import io.meridian.server.service.MetaProposals;
 import io.meridian.server.status.StatusMapper;
 import io.meridian.storage.lmdb.LmdbMvccStore;
 import io.meridian.storage.lmdb.LmdbOptions;
+import io.meridian.truetime.Clock;
 import io.meridian.truetime.CommitWait;
 import io.meridian.truetime.EpsilonFence;
 import io.meridian.truetime.FenceStatus;
 import io.meridian.truetime.PeerCheckedTimeSource;
+import io.meridian.truetime.StepCheckedTimeSource;
 import io.meridian.truetime.TTInterval;
 import io.meridian.truetime.Timestamp;
 import io.meridian.truetime.grpc.TimeMasterService;
 import io.meridian.truetime.system.ExecutorScheduler;
-import io.meridian.truetime.system.SystemTimeSource;
+import io.meridian.truetime.system.SystemClock;
 import io.meridian.txn.TxnDriver;
 import io.meridian.txn.TxnOptions;
 import io.meridian.txn.TxnParticipant;
@@ -97,6 +99,7 @@ public final class MeridianNode implements AutoCloseable {
     private boolean closed;
     /** The node's TrueTime, checked against its peers; set while the node is built. */
     private PeerCheckedTimeSource checkedTime;
+    private StepCheckedTimeSource stepCheckedTime;
 
     private MeridianNode(NodeConfig config) {
         this.config = config;
@@ -177,7 +180,7 @@ public final class MeridianNode implements AutoCloseable {
         new ClusterBootstrap(config, replicas, proposer, identity).start();
         own(new SelfRegistration(config, links, meta, env.background())).start();
         own(new RangeMaintenance(env, replicas, meta, proposals, local)).start();
-        own(new PeerClockCheck(config.id().value(), checkedTime, () -> meta.table().meta().getNodesList(),
+        own(new PeerClockCheck(config.id().value(), checkedTime, stepCheckedTime, () -> meta.table().meta().getNodesList(),
                 env.scheduler(), env.background(), this::isClosed)).start();
         stepDownWhileFenced(env, replicas);
         expireIdleTransactions(env, txns);
@@ -247,11 +250,13 @@ public final class MeridianNode implements AutoCloseable {
         Files.createDirectories(config.raftDir());
         LmdbMvccStore store = own(LmdbMvccStore.open(config.storeDir(), LmdbOptions.defaults()));
         ExecutorScheduler scheduler = own(new ExecutorScheduler("meridian-timers", 2));
-        SystemTimeSource systemTime = config.clockOffsetFile()
-                .map(file -> new SystemTimeSource(config.epsilon(), followClockOffset(file, scheduler)))
-                .orElseGet(() -> new SystemTimeSource(config.epsilon()));
-        PeerCheckedTimeSource trueTime = new PeerCheckedTimeSource(systemTime);
+        Clock clock = config.clockOffsetFile()
+                .<Clock>map(file -> SystemClock.withWallOffset(followClockOffset(file, scheduler)))
+                .orElse(SystemClock.INSTANCE);
+        StepCheckedTimeSource localTime = new StepCheckedTimeSource(clock, config.epsilon());
+        PeerCheckedTimeSource trueTime = new PeerCheckedTimeSource(localTime);
         checkedTime = trueTime;
+        stepCheckedTime = localTime;
         EpsilonFence fence = new EpsilonFence(trueTime, config.maxEpsilon());
         var fenceWatch = fence.watch(scheduler, FENCE_CHECK_INTERVAL);
         own(fenceWatch::cancel);

@@ -6,6 +6,8 @@ import io.meridian.api.internal.v1.NodeRecord;
 import io.meridian.truetime.PeerCheckedTimeSource;
 import io.meridian.truetime.PeerCheckedTimeSource.PeerReading;
 import io.meridian.truetime.Scheduler;
+import io.meridian.truetime.StepCheckedTimeSource;
+import io.meridian.truetime.StepCheckedTimeSource.StepWitness;
 import io.meridian.truetime.TTInterval;
 import io.meridian.truetime.grpc.GrpcTimeMasterClient;
 import io.meridian.truetime.system.SystemClock;
@@ -24,7 +26,9 @@ import java.util.function.Supplier;
  * the cluster for its TrueTime ({@code TimeMaster/Now}, served by every node), widens each answer
  * by the round trip, and lets {@link PeerCheckedTimeSource} judge. A node whose clock a majority
  * of its peers disagree with gets a wider ε, and the fence stops it serving once ε passes
- * {@code --max-epsilon}; it serves again once a check agrees. Changes are reported on stderr.
+ * {@code --max-epsilon}; it serves again once a check agrees. While the wall clock is stepped
+ * ({@link StepCheckedTimeSource}), the same answers judge the step: a majority siding with the
+ * stepped wall makes it the new baseline. Changes are reported on stderr, steps included.
  */
 final class PeerClockCheck implements AutoCloseable {
 
@@ -33,27 +37,38 @@ final class PeerClockCheck implements AutoCloseable {
     /** How long a check waits for a peer's answer. */
     private static final Duration ANSWER_WAIT = Duration.ofMillis(150);
 
+    /** A step that moves by less than this (µs) since the last report is not reported again. */
+    private static final long STEP_REPORT_MICROS = 100;
+
     private final String self;
     private final PeerCheckedTimeSource source;
+    private final StepCheckedTimeSource steps;
     private final Supplier<List<NodeRecord>> nodes;
     private final Scheduler scheduler;
     private final Executor background;
     private final BooleanSupplier closed;
     private final Map<String, ManagedChannel> channels = new HashMap<>();
     private long reportedWiden;
+    private long reportedStep;
+
+    /** One peer's answer, set against the local interval and against both sides of a step. */
+    private record Answer(PeerReading reading, StepWitness witness) {
+    }
 
     /**
      * @param self      this node's id
      * @param source    the node's TrueTime
+     * @param steps     the local source under it, which catches steps of the wall clock
      * @param nodes     the cluster's nodes as the directory knows them now
      * @param scheduler  times the checks
      * @param background runs them (reading the directory may wait for another node)
      * @param closed     true once the node is closing: checks stop
      */
-    PeerClockCheck(String self, PeerCheckedTimeSource source, Supplier<List<NodeRecord>> nodes,
-            Scheduler scheduler, Executor background, BooleanSupplier closed) {
+    PeerClockCheck(String self, PeerCheckedTimeSource source, StepCheckedTimeSource steps,
+            Supplier<List<NodeRecord>> nodes, Scheduler scheduler, Executor background, BooleanSupplier closed) {
         this.self = self;
         this.source = source;
+        this.steps = steps;
         this.nodes = nodes;
         this.scheduler = scheduler;
         this.background = background;
@@ -81,24 +96,47 @@ final class PeerClockCheck implements AutoCloseable {
         } catch (RuntimeException noDirectoryYet) {
             peers = List.of();
         }
-        List<CompletableFuture<PeerReading>> answers = new ArrayList<>();
+        long step = steps.stepMicros();
+        reportStep(step);
+        List<CompletableFuture<Answer>> answers = new ArrayList<>();
         for (NodeRecord peer : peers) {
             answers.add(ask(peer));
         }
         int peerCount = peers.size();
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
             List<PeerReading> readings = new ArrayList<>();
-            for (CompletableFuture<PeerReading> answer : answers) {
+            List<StepWitness> witnesses = new ArrayList<>();
+            for (CompletableFuture<Answer> answer : answers) {
                 if (!answer.isCompletedExceptionally()) {
-                    readings.add(answer.join());
+                    readings.add(answer.join().reading());
+                    witnesses.add(answer.join().witness());
                 }
             }
             report(source.check(readings, peerCount), readings);
+            if (steps.judgeStep(step, witnesses, peerCount)) {
+                System.err.println("meridian: a majority of peers side with the wall clock's step of " + signed(step)
+                        + " µs; it is the new baseline and TrueTime ε is back to normal");
+                reportStep(0);
+            }
             return null;
         }).whenComplete((ignored, failure) -> scheduleNext());
     }
 
-    private CompletableFuture<PeerReading> ask(NodeRecord peer) {
+    private synchronized void reportStep(long step) {
+        if (step == reportedStep || (step != 0 && Math.abs(step - reportedStep) < STEP_REPORT_MICROS)) {
+            return;
+        }
+        System.err.println(step == 0 ? "meridian: wall clock back in line with the monotonic clock; TrueTime ε back to normal"
+                : "meridian: wall clock stepped " + signed(step) + " µs against the monotonic clock; TrueTime ε widened by "
+                        + Math.abs(step) + " µs until the step is undone or the peers side with it");
+        reportedStep = step;
+    }
+
+    private static String signed(long micros) {
+        return (micros > 0 ? "+" : "") + micros;
+    }
+
+    private CompletableFuture<Answer> ask(NodeRecord peer) {
         ManagedChannel channel;
         synchronized (channels) {
             channel = channels.computeIfAbsent(peer.getAddress(),
@@ -109,7 +147,8 @@ final class PeerClockCheck implements AutoCloseable {
             long roundTrip = SystemClock.INSTANCE.monotonicMicros() - sentMicros;
             TTInterval reading = new TTInterval(interval.earliestMicros(),
                     Math.addExact(interval.latestMicros(), roundTrip));
-            return new PeerReading(peer.getNodeId(), reading, source.localNow());
+            return new Answer(new PeerReading(peer.getNodeId(), reading, source.localNow()),
+                    new StepWitness(peer.getNodeId(), reading, steps.wallNow(), steps.baselineNow()));
         });
     }
 
