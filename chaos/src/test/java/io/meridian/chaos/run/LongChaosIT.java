@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The long chaos matrix, run by the {@code chaos-long} profile only: every workload against
@@ -25,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * through the fault proxy, for {@code -Dchaos.time} seconds (600 in the profile) with 8 clients;
  * {@code -Dchaos.workloads=bank,register} runs only those workloads, so the pass can be split. Every
  * history must pass its checkers and nothing unexpected may happen; the table of results goes
- * to {@code chaos/target/chaos-long-results.md} (and the histories next to it).
+ * to {@code chaos/target/chaos-long-results-<workloads>.md}, the histories to
+ * {@code chaos/target/chaos-long/} and each run's node logs and data to
+ * {@code chaos/target/chaos-long-clusters/}.
  */
 @EnabledIfSystemProperty(named = "chaos.long", matches = "true",
         disabledReason = "the long chaos matrix runs with -Pchaos-long")
@@ -35,8 +36,8 @@ class LongChaosIT {
             "kill,pause,partition,clock,leadership,ranges");
     private static final List<String> ROWS = new ArrayList<>();
 
-    @TempDir
-    static Path dir;
+    /** Each run's nodes, their data and logs: kept, so a failed run can be read afterwards. */
+    private static final Path dir = Path.of("target", "chaos-long-clusters").toAbsolutePath();
 
     @TestFactory
     Stream<DynamicTest> everyWorkloadUnderEveryFault() {
