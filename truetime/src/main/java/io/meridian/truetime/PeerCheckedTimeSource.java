@@ -19,7 +19,14 @@ import java.util.Objects;
  * about twice ε plus the round trip still overlaps its peers and is not caught.
  *
  * <p>A check with answers from fewer than a majority of the peers (the node is cut off) changes
- * nothing; a node with no peers is never judged. Thread-safe: {@link #now()} reads one volatile.
+ * nothing; a node with no peers is never judged.
+ *
+ * <p>A source built <em>unchecked</em> ({@link #unchecked}) claims nothing,
+ * {@link TTInterval#UNBOUNDED}, until its first check that a majority of its peers answer (or
+ * one that finds it has no peers): a node that starts with its clock already far off, which no
+ * step of the clock shows, serves nothing before its peers have looked at that clock. What the
+ * node tells its peers meanwhile is {@link #reading()}, its own clock, so nodes starting together
+ * check each other's real clocks. Thread-safe: {@link #now()} reads two volatiles.
  */
 public final class PeerCheckedTimeSource implements TrueTime {
 
@@ -53,10 +60,43 @@ public final class PeerCheckedTimeSource implements TrueTime {
 
     private final TrueTime local;
     private volatile long widenMicros;
+    private volatile boolean checked;
 
-    /** Checks {@code local}, starting with no widening. */
+    /** Checks {@code local}, starting with no widening and trusting it before the first check. */
     public PeerCheckedTimeSource(TrueTime local) {
+        this(local, true);
+    }
+
+    private PeerCheckedTimeSource(TrueTime local, boolean checked) {
         this.local = Objects.requireNonNull(local, "local");
+        this.checked = checked;
+    }
+
+    /**
+     * Checks {@code local}, claiming nothing ({@link TTInterval#UNBOUNDED}) until a check that a
+     * majority of the peers answer, or one with no peers at all.
+     */
+    public static PeerCheckedTimeSource unchecked(TrueTime local) {
+        return new PeerCheckedTimeSource(local, false);
+    }
+
+    /** True once a check has judged the local clock (always, for a source built checked). */
+    public boolean checked() {
+        return checked;
+    }
+
+    /**
+     * The local interval with the current widening, whether or not a check has judged it yet:
+     * what this node answers when its peers check their clocks against it.
+     */
+    public TTInterval reading() {
+        TTInterval interval = local.now();
+        long widen = widenMicros;
+        if (widen == 0) {
+            return interval;
+        }
+        return new TTInterval(Math.max(0, interval.earliestMicros() - widen),
+                Math.addExact(interval.latestMicros(), widen));
     }
 
     /** The local source, unchecked: what checks compare with the peers. */
@@ -66,13 +106,7 @@ public final class PeerCheckedTimeSource implements TrueTime {
 
     @Override
     public TTInterval now() {
-        TTInterval interval = local.now();
-        long widen = widenMicros;
-        if (widen == 0) {
-            return interval;
-        }
-        return new TTInterval(Math.max(0, interval.earliestMicros() - widen),
-                Math.addExact(interval.latestMicros(), widen));
+        return checked ? reading() : TTInterval.UNBOUNDED;
     }
 
     /** By how much ε is widened now, in µs. */
@@ -87,7 +121,11 @@ public final class PeerCheckedTimeSource implements TrueTime {
      */
     public long check(List<PeerReading> readings, int peerCount) {
         int majority = peerCount / 2 + 1;
-        if (peerCount == 0 || readings.size() < majority) {
+        if (peerCount == 0) {
+            checked = true;
+            return widenMicros;
+        }
+        if (readings.size() < majority) {
             return widenMicros;
         }
         long disagreeing = readings.stream().filter(reading -> reading.gapMicros() > 0).count();
@@ -102,6 +140,7 @@ public final class PeerCheckedTimeSource implements TrueTime {
             widen = covers.get(majority - 1);
         }
         widenMicros = widen;
+        checked = true;
         return widen;
     }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A node checking its clock against its peers: agreement changes nothing, a minority of liars
  * changes nothing, a majority that disagrees widens ε until the interval holds their readings
- * (so TrueTime holds true time again) and the fence trips, too few answers change nothing, and agreement narrows it back.
+ * (so TrueTime holds true time again) and the fence trips, too few answers change nothing, and agreement narrows it back;
+ * a source built unchecked claims no time before its first check that a majority answer.
  */
 class PeerCheckedTimeSourceTest {
 
@@ -50,6 +51,28 @@ class PeerCheckedTimeSourceTest {
         PeerCheckedTimeSource fixed = source(0);
         fixed.check(List.of(honest("a", fixed), honest("b", fixed), honest("c", fixed)), 4);
         assertEquals(0, fixed.widenMicros());
+    }
+
+    @Test
+    void anUncheckedSourceClaimsNoTimeUntilAMajorityOfPeersHaveAnswered() {
+        PeerCheckedTimeSource source = PeerCheckedTimeSource.unchecked(() -> TTInterval.around(T + 50_000, 1_000));
+        assertEquals(TTInterval.UNBOUNDED, source.now());
+        assertEquals(TTInterval.around(T + 50_000, 1_000), source.reading(), "what it tells its peers meanwhile");
+
+        source.check(List.of(honest("a", source)), 3);
+        assertFalse(source.checked(), "one of three peers is not a majority");
+        assertEquals(TTInterval.UNBOUNDED, source.now());
+
+        source.check(List.of(honest("a", source), honest("b", source)), 3);
+        assertTrue(source.checked());
+        assertTrue(source.now().contains(T), "checked and widened at once: " + source.now());
+    }
+
+    @Test
+    void anUncheckedSourceWithNoPeersIsCheckedByItsFirstCheck() {
+        PeerCheckedTimeSource source = PeerCheckedTimeSource.unchecked(() -> TTInterval.around(T, 1_000));
+        source.check(List.of(), 0);
+        assertEquals(TTInterval.around(T, 1_000), source.now());
     }
 
     @Test

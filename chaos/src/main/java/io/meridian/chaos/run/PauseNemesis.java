@@ -57,10 +57,19 @@ public final class PauseNemesis extends PeriodicNemesis {
             paused.clear();
         }
         for (long pid : resume) {
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            try {
                 signal("CONT", pid);
+            } catch (IOException e) {
+                // Another nemesis may have killed the paused node meanwhile: nothing left to resume.
+                if (isAlive(pid)) {
+                    throw e;
+                }
             }
         }
+    }
+
+    private static boolean isAlive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     /** Sends {@code SIG<name>} to {@code pid} with {@code kill(1)}. */

@@ -6,6 +6,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.meridian.api.internal.v1.NodeRecord;
 import io.meridian.groups.GroupReplica;
 import io.meridian.groups.NodeId;
 import io.meridian.groups.Replica;
@@ -165,7 +166,7 @@ public final class MeridianNode implements AutoCloseable {
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.listen().host(), config.listen().port()))
                 .executor(env.background())
                 .addService(health.getHealthService())
-                .addService(new TimeMasterService(config.id().value(), env.trueTime()))
+                .addService(new TimeMasterService(config.id().value(), checkedTime::reading))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .maxInboundMessageSize(NodeLinks.MESSAGE_SIZE_MAX_BYTES)
                 .addService(ServerInterceptors.intercept(new InternalNodeService(local, mapper), ForwardedCall.interceptor()))
@@ -181,7 +182,7 @@ public final class MeridianNode implements AutoCloseable {
         own(new SelfRegistration(config, links, meta, env.background())).start();
         own(new RangeMaintenance(env, replicas, meta, proposals, local)).start();
         own(new PeerClockCheck(config.id().value(), checkedTime, stepCheckedTime, () -> meta.table().meta().getNodesList(),
-                env.scheduler(), env.background(), this::isClosed)).start();
+                configuredPeers(config), env.scheduler(), env.background(), this::isClosed)).start();
         stepDownWhileFenced(env, replicas);
         expireIdleTransactions(env, txns);
         syncParticipants(env, participants);
@@ -254,7 +255,8 @@ public final class MeridianNode implements AutoCloseable {
                 .<Clock>map(file -> SystemClock.withWallOffset(followClockOffset(file, scheduler)))
                 .orElse(SystemClock.INSTANCE);
         StepCheckedTimeSource localTime = new StepCheckedTimeSource(clock, config.epsilon());
-        PeerCheckedTimeSource trueTime = new PeerCheckedTimeSource(localTime);
+        // Claims no time until the peers have looked at this clock: a clock wrong from the start shows no step.
+        PeerCheckedTimeSource trueTime = PeerCheckedTimeSource.unchecked(localTime);
         checkedTime = trueTime;
         stepCheckedTime = localTime;
         EpsilonFence fence = new EpsilonFence(trueTime, config.maxEpsilon());
@@ -284,6 +286,23 @@ public final class MeridianNode implements AutoCloseable {
                 reloadClockOffset(offset, scheduler);
             }
         }, CLOCK_OFFSET_RELOAD);
+    }
+
+    /**
+     * The other nodes this node's configuration names (initial members, and join seeds, named by
+     * their addresses): whom it checks its clock against before the directory names any.
+     */
+    private static List<NodeRecord> configuredPeers(NodeConfig config) {
+        List<NodeRecord> peers = new ArrayList<>();
+        for (InitialMember member : config.initialMembers()) {
+            if (!member.id().equals(config.id())) {
+                peers.add(NodeRecord.newBuilder().setNodeId(member.id().value())
+                        .setAddress(member.clientAddress().toString()).build());
+            }
+        }
+        config.join().forEach(seed -> peers.add(NodeRecord.newBuilder().setNodeId(seed.toString())
+                .setAddress(seed.toString()).build()));
+        return peers;
     }
 
     /** Every client address this node may ask for the meta state before it knows the registry. */

@@ -29,6 +29,12 @@ import java.util.function.Supplier;
  * {@code --max-epsilon}; it serves again once a check agrees. While the wall clock is stepped
  * ({@link StepCheckedTimeSource}), the same answers judge the step: a majority siding with the
  * stepped wall makes it the new baseline. Changes are reported on stderr, steps included.
+ *
+ * <p>The first check runs at once. Until one is answered by a majority of the peers, an unchecked
+ * source ({@link PeerCheckedTimeSource#unchecked}) claims no time, so the node serves nothing.
+ * The first check asks the nodes of the node's configuration (reading the directory needs the
+ * meta group, whose leases may need this node's time); later checks ask the directory's nodes, or
+ * the configured ones while the directory names no other node.
  */
 final class PeerClockCheck implements AutoCloseable {
 
@@ -36,14 +42,21 @@ final class PeerClockCheck implements AutoCloseable {
     static final Duration INTERVAL = Duration.ofMillis(200);
     /** How long a check waits for a peer's answer. */
     private static final Duration ANSWER_WAIT = Duration.ofMillis(150);
+    /**
+     * How long the checks before the first judged one wait: the node serves nothing until one is
+     * answered by a majority, and a busy machine can be slow to answer. A slow answer is widened
+     * by its round trip, so it stays honest, only less telling.
+     */
+    private static final Duration FIRST_ANSWER_WAIT = Duration.ofSeconds(2);
 
-    /** A step that moves by less than this (µs) since the last report is not reported again. */
+    /** Steps smaller than this (µs), or moving by less since the last report, are not reported. */
     private static final long STEP_REPORT_MICROS = 100;
 
     private final String self;
     private final PeerCheckedTimeSource source;
     private final StepCheckedTimeSource steps;
     private final Supplier<List<NodeRecord>> nodes;
+    private final List<NodeRecord> configuredPeers;
     private final Scheduler scheduler;
     private final Executor background;
     private final BooleanSupplier closed;
@@ -60,24 +73,28 @@ final class PeerClockCheck implements AutoCloseable {
      * @param source    the node's TrueTime
      * @param steps     the local source under it, which catches steps of the wall clock
      * @param nodes     the cluster's nodes as the directory knows them now
+     * @param configuredPeers the other nodes this node's configuration names, asked while the
+     *                  directory names no other node
      * @param scheduler  times the checks
      * @param background runs them (reading the directory may wait for another node)
      * @param closed     true once the node is closing: checks stop
      */
     PeerClockCheck(String self, PeerCheckedTimeSource source, StepCheckedTimeSource steps,
-            Supplier<List<NodeRecord>> nodes, Scheduler scheduler, Executor background, BooleanSupplier closed) {
+            Supplier<List<NodeRecord>> nodes, List<NodeRecord> configuredPeers, Scheduler scheduler,
+            Executor background, BooleanSupplier closed) {
         this.self = self;
         this.source = source;
         this.steps = steps;
         this.nodes = nodes;
+        this.configuredPeers = List.copyOf(configuredPeers);
         this.scheduler = scheduler;
         this.background = background;
         this.closed = closed;
     }
 
-    /** Starts checking. */
+    /** Starts checking, with a first check at once. */
     void start() {
-        scheduleNext();
+        background.execute(this::checkAndReschedule);
     }
 
     private void scheduleNext() {
@@ -90,17 +107,25 @@ final class PeerClockCheck implements AutoCloseable {
         if (closed.getAsBoolean()) {
             return;
         }
-        List<NodeRecord> peers;
-        try {
-            peers = nodes.get().stream().filter(node -> !node.getNodeId().equals(self)).toList();
-        } catch (RuntimeException noDirectoryYet) {
-            peers = List.of();
+        List<NodeRecord> peers = List.of();
+        if (source.checked()) {
+            try {
+                peers = nodes.get().stream().filter(node -> !node.getNodeId().equals(self)).toList();
+            } catch (RuntimeException noDirectoryYet) {
+                peers = List.of();
+            }
+        }
+        if (peers.isEmpty()) {
+            // Unchecked, the node cannot read the directory: that needs the meta group, whose
+            // leases need this node's time. Its configuration names its first peers.
+            peers = configuredPeers;
         }
         long step = steps.stepMicros();
         reportStep(step);
         List<CompletableFuture<Answer>> answers = new ArrayList<>();
+        Duration wait = source.checked() ? ANSWER_WAIT : FIRST_ANSWER_WAIT;
         for (NodeRecord peer : peers) {
-            answers.add(ask(peer));
+            answers.add(ask(peer, wait));
         }
         int peerCount = peers.size();
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
@@ -112,7 +137,12 @@ final class PeerClockCheck implements AutoCloseable {
                     witnesses.add(answer.join().witness());
                 }
             }
+            boolean wasChecked = source.checked();
             report(source.check(readings, peerCount), readings);
+            if (!wasChecked && source.checked()) {
+                System.err.println("meridian: clock checked against " + readings.size() + " of " + peerCount
+                        + " peers; TrueTime in service");
+            }
             if (steps.judgeStep(step, witnesses, peerCount)) {
                 System.err.println("meridian: a majority of peers side with the wall clock's step of " + signed(step)
                         + " µs; it is the new baseline and TrueTime ε is back to normal");
@@ -122,7 +152,9 @@ final class PeerClockCheck implements AutoCloseable {
         }).whenComplete((ignored, failure) -> scheduleNext());
     }
 
-    private synchronized void reportStep(long step) {
+    private synchronized void reportStep(long measured) {
+        // A few µs either way is the bracket of the readings, not a step worth a line.
+        long step = Math.abs(measured) < STEP_REPORT_MICROS ? 0 : measured;
         if (step == reportedStep || (step != 0 && Math.abs(step - reportedStep) < STEP_REPORT_MICROS)) {
             return;
         }
@@ -136,14 +168,14 @@ final class PeerClockCheck implements AutoCloseable {
         return (micros > 0 ? "+" : "") + micros;
     }
 
-    private CompletableFuture<Answer> ask(NodeRecord peer) {
+    private CompletableFuture<Answer> ask(NodeRecord peer, Duration wait) {
         ManagedChannel channel;
         synchronized (channels) {
             channel = channels.computeIfAbsent(peer.getAddress(),
                     address -> ManagedChannelBuilder.forTarget(address).usePlaintext().build());
         }
         long sentMicros = SystemClock.INSTANCE.monotonicMicros();
-        return new GrpcTimeMasterClient(peer.getNodeId(), channel, ANSWER_WAIT).now().thenApply(interval -> {
+        return new GrpcTimeMasterClient(peer.getNodeId(), channel, wait).now().thenApply(interval -> {
             long roundTrip = SystemClock.INSTANCE.monotonicMicros() - sentMicros;
             TTInterval reading = new TTInterval(interval.earliestMicros(),
                     Math.addExact(interval.latestMicros(), roundTrip));
