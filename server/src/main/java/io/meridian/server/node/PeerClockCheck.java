@@ -174,6 +174,11 @@ final class PeerClockCheck implements AutoCloseable {
             channel = channels.computeIfAbsent(peer.getAddress(),
                     address -> ManagedChannelBuilder.forTarget(address).usePlaintext().build());
         }
+        if (!source.checked()) {
+            // Peers of a starting cluster come up one by one: a channel that failed to connect a
+            // moment ago must try again now, not after gRPC's reconnect backoff (seconds).
+            channel.resetConnectBackoff();
+        }
         long sentMicros = SystemClock.INSTANCE.monotonicMicros();
         return new GrpcTimeMasterClient(peer.getNodeId(), channel, wait).now().thenApply(interval -> {
             long roundTrip = SystemClock.INSTANCE.monotonicMicros() - sentMicros;
